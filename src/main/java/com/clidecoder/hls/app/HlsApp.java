@@ -1,0 +1,100 @@
+package com.clidecoder.hls.app;
+
+import com.clidecoder.hls.config.ConfigLoader;
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.store.Database;
+import com.clidecoder.hls.store.EventStore;
+import com.clidecoder.hls.store.InstanceLock;
+import com.clidecoder.hls.store.StatsStore;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wiring only: opens the store, starts the actor system, binds HTTP and registers an orderly shutdown. */
+public final class HlsApp {
+  private static final Logger log = LoggerFactory.getLogger(HlsApp.class);
+
+  private final HlsConfig config;
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+
+  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding) {
+    this.config = config;
+    this.system = system;
+    this.binding = binding;
+  }
+
+  /** Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open. */
+  public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded) {
+    HlsConfig config = loaded.hls();
+    InstanceLock lock = InstanceLock.acquire(config.database().path());
+    Database db;
+    try {
+      db = Database.open(config.database());
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
+    Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("hls-jdbc-dispatcher"));
+    Services services = new Services(config, db, new EventStore(db), new StatsStore(db), jdbc, system);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+      db.close();
+      lock.close();
+      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    });
+    Route routes = services.routes();
+    return Http.get(system)
+        .newServerAt(config.server().host(), config.server().port())
+        .bind(routes)
+        .thenApply(b -> {
+          b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          log.info("event=started address={} database={} analyst={} github={}",
+              b.localAddress(), db.path(), config.claude().offline() ? "offline" : "anthropic",
+              config.github().effectiveDryRun() ? "dry-run" : "live");
+          return new HlsApp(config, system, b);
+        })
+        .whenComplete((app, err) -> {
+          if (err != null) system.terminate();
+        });
+  }
+
+  /** The merged HOCON with pekko's HTTP limits raised to the configured payload cap. */
+  private static Config actorConfig(ConfigLoader.Loaded loaded) {
+    long cap = loaded.hls().server().maxPayloadBytes();
+    return ConfigFactory.parseMap(Map.of(
+            "pekko.http.server.parsing.max-content-length", String.valueOf(cap)))
+        .withFallback(loaded.merged());
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public HlsConfig config() {
+    return config;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Runs the coordinated shutdown: unbind, drain, stop actors, close the pool. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+}

@@ -1,0 +1,114 @@
+package com.clidecoder.hls.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The typed, validated view of the {@code hls} HOCON section, built once by {@link ConfigLoader}. */
+public record HlsConfig(
+    Server server,
+    Database database,
+    GitHub github,
+    Claude claude,
+    Workers workers,
+    Analysis analysis,
+    Admin admin,
+    Api api,
+    Features features,
+    Logging logging,
+    RepositoryRules repositories,
+    Optional<Path> sourceFile) {
+
+  public record Server(
+      String host, int port, String webhookPath, long maxPayloadBytes, Duration commitTimeout) {}
+
+  public record Database(
+      Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer) {}
+
+  public record GitHub(
+      URI apiUrl,
+      Optional<Secret> token,
+      Optional<Secret> webhookSecret,
+      boolean dryRun,
+      Duration writeInterval,
+      Optional<String> botLogin,
+      int diffMaxBytes,
+      Duration requestTimeout,
+      Duration labelsCacheTtl,
+      int maxCommentChars) {
+    /** Dry-run is forced when there is no token: nothing could be written anyway. */
+    public boolean effectiveDryRun() {
+      return dryRun || token.isEmpty();
+    }
+  }
+
+  public enum OutputMode {
+    JSON_SCHEMA("json-schema"),
+    TOOL("tool");
+
+    public final String code;
+
+    OutputMode(String code) {
+      this.code = code;
+    }
+  }
+
+  public record Price(double inputPerMtok, double outputPerMtok) {}
+
+  public record Claude(
+      URI apiUrl,
+      Optional<Secret> apiKey,
+      String model,
+      int maxTokens,
+      OutputMode outputMode,
+      double dailyBudgetUsd,
+      Duration requestTimeout,
+      Path promptsDir,
+      Map<String, Price> prices) {
+    /** The price of a model, or the {@code default} entry for models the table does not list. */
+    public Price priceOf(String model) {
+      Price p = prices.get(model);
+      return p != null ? p : prices.getOrDefault("default", new Price(0, 0));
+    }
+
+    /** Without an API key the embedded offline analyst does the work. */
+    public boolean offline() {
+      return apiKey.isEmpty();
+    }
+  }
+
+  public record Workers(
+      int maxConcurrentAnalyses,
+      int maxRetries,
+      Duration backoffMin,
+      Duration backoffMax,
+      double randomFactor,
+      Duration pollInterval,
+      Duration leaseTimeout,
+      Duration repoIdleTimeout,
+      Duration shutdownDeadline) {}
+
+  /** Which actions of each event type are analysed (the rest are skipped). */
+  public record Analysis(Map<String, Set<String>> actions, Set<String> failingConclusions) {}
+
+  public record Admin(Optional<Secret> token) {}
+
+  public record Api(boolean publicRead) {}
+
+  public record Features(boolean signatureValidation) {}
+
+  public record Logging(String level, Path file) {}
+
+  /** Event types HLS handles; anything else is acknowledged as ignored. */
+  public static final List<String> HANDLED_EVENTS =
+      List.of("issues", "pull_request", "pull_request_review", "workflow_run");
+
+  /** The webhook secret to check signatures with, when validation applies. */
+  public Optional<Secret> signatureSecret() {
+    return features.signatureValidation() ? github.webhookSecret() : Optional.empty();
+  }
+}

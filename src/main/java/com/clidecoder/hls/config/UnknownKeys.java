@@ -1,0 +1,72 @@
+package com.clidecoder.hls.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Finds keys under {@code hls} that HLS does not know, naming the nearest known key (typos must not pass silently). */
+final class UnknownKeys {
+  /** Sections whose keys are the user's own names (model names, event types). */
+  private static final List<String> OPEN_SECTIONS = List.of("hls.claude.prices.", "hls.analyze.");
+
+  private UnknownKeys() {}
+
+  static List<String> find(Config user, Config reference) {
+    if (!user.hasPath("hls")) return List.of();
+    Set<String> known = new TreeSet<>();
+    leaves(reference.getConfig("hls").root(), "hls", known);
+    Set<String> given = new TreeSet<>();
+    leaves(user.getConfig("hls").root(), "hls", given);
+    List<String> problems = new ArrayList<>();
+    for (String key : given) {
+      if (known.contains(key) || key.equals("hls.repositories")) continue;
+      if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) continue;
+      problems.add(key + ": unknown key" + nearest(key, known).map(k -> " (did you mean " + k + "?)").orElse(""));
+    }
+    return problems;
+  }
+
+  /** Leaf paths, null-valued ones included ({@code entrySet} drops those, and secrets default to null). */
+  private static void leaves(ConfigObject object, String path, Set<String> into) {
+    object.forEach(
+        (name, value) -> {
+          String key = path + "." + ConfigUtil.joinPath(name);
+          if (value instanceof ConfigObject child && !child.isEmpty()) leaves(child, key, into);
+          else into.add(key);
+        });
+  }
+
+  private static java.util.Optional<String> nearest(String key, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = distance(key, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return bestDistance <= Math.max(3, key.length() / 3) ? java.util.Optional.ofNullable(best) : java.util.Optional.empty();
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,120 @@
+package com.clidecoder.hls.store;
+
+import com.clidecoder.hls.config.HlsConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The SQLite file behind a HikariCP pool: WAL, {@code synchronous=FULL}, {@code busy_timeout},
+ * foreign keys, and every write transaction started with {@code BEGIN IMMEDIATE} so two writers
+ * never deadlock on a lock upgrade. Everything SQLite-specific stays in this package.
+ */
+public final class Database implements AutoCloseable {
+  private final Path path;
+  private final HikariDataSource pool;
+
+  private Database(Path path, HikariDataSource pool) {
+    this.path = path;
+    this.pool = pool;
+  }
+
+  /** Creates the folder, migrates the schema and opens the pool. */
+  public static Database open(HlsConfig.Database config) {
+    Path path = config.path().toAbsolutePath();
+    try {
+      Files.createDirectories(path.getParent());
+    } catch (IOException e) {
+      throw new StoreException("cannot create database folder " + path.getParent() + ": " + e.getMessage(), e);
+    }
+    SQLiteConfig sqlite = sqliteConfig(config);
+    Migrations.migrate(path, sqlite);
+    SQLiteDataSource source = new SQLiteDataSource(sqlite);
+    source.setUrl("jdbc:sqlite:" + path);
+    HikariConfig hikari = new HikariConfig();
+    hikari.setDataSource(source);
+    hikari.setPoolName("hls-sqlite");
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(1);
+    hikari.setAutoCommit(true);
+    hikari.setConnectionTimeout(Math.max(250, config.busyTimeout().toMillis() * 2));
+    // Fail fast is not wanted: a locked or missing file is reported by /health, not at pool start.
+    hikari.setInitializationFailTimeout(-1);
+    return new Database(path, new HikariDataSource(hikari));
+  }
+
+  static SQLiteConfig sqliteConfig(HlsConfig.Database config) {
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sqlite.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+    sqlite.enforceForeignKeys(true);
+    sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    return sqlite;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** Runs {@code work} in autocommit mode (reads, or single statements). */
+  public <T> T read(SqlFunction<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new StoreException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} in one write transaction; it is committed when work returns, rolled back when it throws. */
+  public <T> T transaction(SqlFunction<T> work) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the file answers a query. */
+  public boolean ping() {
+    try {
+      return read(c -> {
+        try (Statement s = c.createStatement()) {
+          return s.executeQuery("SELECT 1").next();
+        }
+      });
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

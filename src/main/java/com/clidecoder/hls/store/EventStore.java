@@ -1,0 +1,223 @@
+package com.clidecoder.hls.store;
+
+import com.clidecoder.hls.domain.EventStatus;
+import com.clidecoder.hls.domain.NewDelivery;
+import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.domain.StoredDelivery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** The queue of webhook events: storing deliveries, claiming due work, and recording how it ended. All calls block. */
+public final class EventStore {
+  private static final String EVENT_COLUMNS =
+      "id, delivery_id, event_type, repository, action, payload_json, retry_count, created_at";
+
+  private final Database db;
+
+  public EventStore(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Stores deliveries in one transaction (group commit); a delivery id seen before is reported as a
+   * duplicate of its existing row. Returns one result per input, in order, once committed.
+   */
+  public List<StoredDelivery> insertBatch(List<NewDelivery> deliveries, Instant now) {
+    return db.transaction(c -> {
+      List<StoredDelivery> results = new ArrayList<>(deliveries.size());
+      int inserted = 0;
+      try (PreparedStatement insert = c.prepareStatement(
+              "INSERT INTO webhook_events (delivery_id, event_type, repository, action, payload_json, signature,"
+                  + " status, priority, created_at, scheduled_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"
+                  + " ON CONFLICT (delivery_id) DO NOTHING RETURNING id");
+          PreparedStatement existing = c.prepareStatement("SELECT id FROM webhook_events WHERE delivery_id = ?")) {
+        for (NewDelivery d : deliveries) {
+          insert.setString(1, d.deliveryId());
+          insert.setString(2, d.eventType());
+          insert.setString(3, d.repository());
+          insert.setString(4, d.action());
+          insert.setString(5, d.payloadJson());
+          insert.setString(6, d.signature());
+          insert.setInt(7, d.priority());
+          insert.setLong(8, now.toEpochMilli());
+          insert.setLong(9, now.toEpochMilli());
+          try (ResultSet rs = insert.executeQuery()) {
+            if (rs.next()) {
+              results.add(new StoredDelivery.Queued(rs.getLong(1)));
+              inserted++;
+              continue;
+            }
+          }
+          existing.setString(1, d.deliveryId());
+          try (ResultSet rs = existing.executeQuery()) {
+            rs.next();
+            results.add(new StoredDelivery.Duplicate(rs.getLong(1)));
+          }
+        }
+      }
+      if (inserted > 0) DailyStats.add(c, now, inserted, 0, 0, 0.0);
+      return results;
+    });
+  }
+
+  /**
+   * Claims the oldest waiting event of each repository that is due and not busy, up to {@code limit},
+   * highest priority first: one event per repository keeps each repository in id order, and a
+   * repository whose head is waiting for a retry holds its later events back.
+   */
+  public List<QueuedEvent> claimHeads(
+      int limit, Collection<String> busyRepositories, Instant now, String owner, Instant leaseUntil) {
+    if (limit <= 0) return List.of();
+    return db.transaction(c -> {
+      List<QueuedEvent> claimed = new ArrayList<>();
+      String sql =
+          "SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id IN ("
+              + " SELECT MIN(id) FROM webhook_events WHERE status IN ('pending', 'retry') GROUP BY repository)"
+              + " AND scheduled_at <= ? ORDER BY priority DESC, id";
+      try (PreparedStatement heads = c.prepareStatement(sql);
+          PreparedStatement mark = c.prepareStatement(
+              "UPDATE webhook_events SET status = 'processing', started_at = ?, lease_owner = ?,"
+                  + " lease_expires_at = ? WHERE id = ? AND status IN ('pending', 'retry')")) {
+        heads.setLong(1, now.toEpochMilli());
+        try (ResultSet rs = heads.executeQuery()) {
+          while (rs.next() && claimed.size() < limit) {
+            QueuedEvent e = queuedEvent(rs);
+            if (busyRepositories.contains(e.repository())) continue;
+            claimed.add(e);
+          }
+        }
+        for (QueuedEvent e : claimed) {
+          mark.setLong(1, now.toEpochMilli());
+          mark.setString(2, owner);
+          mark.setLong(3, leaseUntil.toEpochMilli());
+          mark.setLong(4, e.id());
+          mark.executeUpdate();
+        }
+      }
+      return claimed;
+    });
+  }
+
+  /** Returns events left {@code processing} whose lease ran out (or all of them, with {@code Instant.MAX}) to the queue. */
+  public int releaseExpiredLeases(Instant now) {
+    return db.transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
+              + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing' AND lease_expires_at <= ?")) {
+        s.setLong(1, now.toEpochMilli());
+        return s.executeUpdate();
+      }
+    });
+  }
+
+  /** Returns one claimed event to the queue untouched (shutdown, analysis paused): not a failed attempt. */
+  public void release(long id, Instant scheduledAt) {
+    update("UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
+        + " scheduled_at = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'processing'",
+        scheduledAt.toEpochMilli(), id);
+  }
+
+  public void markCompleted(long id, Instant now) {
+    finish(id, EventStatus.COMPLETED, null, now);
+  }
+
+  public void markSkipped(long id, String reason, Instant now) {
+    finish(id, EventStatus.SKIPPED, reason, now);
+  }
+
+  public void markFailed(long id, String error, Instant now) {
+    finish(id, EventStatus.FAILED, error, now);
+  }
+
+  /** Records a failed attempt and schedules the next one. */
+  public void scheduleRetry(long id, String error, Instant at) {
+    update("UPDATE webhook_events SET status = 'retry', retry_count = retry_count + 1, scheduled_at = ?,"
+        + " error_message = ?, lease_owner = NULL, lease_expires_at = NULL WHERE id = ?",
+        at.toEpochMilli(), error, id);
+  }
+
+  /** Puts a failed event back in the queue, due now, with a fresh retry count. */
+  public boolean requeue(long id, Instant now) {
+    return update("UPDATE webhook_events SET status = 'pending', retry_count = 0, scheduled_at = ?,"
+        + " completed_at = NULL, error_message = NULL WHERE id = ? AND status = 'failed'", now.toEpochMilli(), id) > 0;
+  }
+
+  public int requeueAllFailed(Instant now) {
+    return update("UPDATE webhook_events SET status = 'pending', retry_count = 0, scheduled_at = ?,"
+        + " completed_at = NULL, error_message = NULL WHERE status = 'failed'", now.toEpochMilli());
+  }
+
+  /** The earliest time a waiting event becomes due, if any (lets the supervisor sleep until then). */
+  public Optional<Instant> nextDue() {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+              "SELECT MIN(scheduled_at) FROM webhook_events WHERE status IN ('pending', 'retry')");
+          ResultSet rs = s.executeQuery()) {
+        long v = rs.next() ? rs.getLong(1) : 0;
+        return rs.wasNull() || v == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+      }
+    });
+  }
+
+  public Optional<QueuedEvent> find(long id) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id = ?")) {
+        s.setLong(1, id);
+        try (ResultSet rs = s.executeQuery()) {
+          return rs.next() ? Optional.of(queuedEvent(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  public Optional<EventStatus> statusOf(long id) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT status FROM webhook_events WHERE id = ?")) {
+        s.setLong(1, id);
+        try (ResultSet rs = s.executeQuery()) {
+          return rs.next() ? EventStatus.fromCode(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  private void finish(long id, EventStatus status, String message, Instant now) {
+    update("UPDATE webhook_events SET status = ?, completed_at = ?, error_message = ?, lease_owner = NULL,"
+        + " lease_expires_at = NULL WHERE id = ?", status.code, now.toEpochMilli(), message, id);
+  }
+
+  private int update(String sql, Object... params) {
+    return db.transaction(c -> executeUpdate(c, sql, params));
+  }
+
+  static int executeUpdate(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) s.setObject(i + 1, params[i]);
+      return s.executeUpdate();
+    }
+  }
+
+  private static QueuedEvent queuedEvent(ResultSet rs) throws SQLException {
+    return new QueuedEvent(
+        rs.getLong("id"),
+        rs.getString("delivery_id"),
+        rs.getString("event_type"),
+        rs.getString("repository"),
+        rs.getString("action"),
+        rs.getString("payload_json"),
+        rs.getInt("retry_count"),
+        Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  static String day(Instant now) {
+    return now.atZone(ZoneOffset.UTC).toLocalDate().toString();
+  }
+}
