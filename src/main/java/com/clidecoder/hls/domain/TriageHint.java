@@ -1,0 +1,10 @@
+package com.clidecoder.hls.domain;
+
+import java.util.Map;
+
+/** The embedded classifier's prediction for an issue: its type and the probability of each type. */
+public record TriageHint(String predictedType, double confidence, Map<String, Double> probabilities) {
+  public TriageHint {
+    probabilities = Map.copyOf(probabilities);
+  }
+}
