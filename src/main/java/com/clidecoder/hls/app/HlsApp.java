@@ -4,6 +4,7 @@ import com.clidecoder.hls.config.ConfigLoader;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
+import com.clidecoder.hls.store.IntakeWriter;
 import com.clidecoder.hls.store.InstanceLock;
 import com.clidecoder.hls.store.StatsStore;
 import com.typesafe.config.Config;
@@ -30,11 +31,13 @@ public final class HlsApp {
   private final HlsConfig config;
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final IntakeWriter intake;
 
-  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding) {
+  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding, IntakeWriter intake) {
     this.config = config;
     this.system = system;
     this.binding = binding;
+    this.intake = intake;
   }
 
   /** Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open. */
@@ -50,8 +53,13 @@ public final class HlsApp {
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
     Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("hls-jdbc-dispatcher"));
-    Services services = new Services(config, db, new EventStore(db), new StatsStore(db), jdbc, system);
+    EventStore events = new EventStore(db);
+    IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
+        config.database().intakeBuffer(), java.time.Clock.systemUTC(), system);
+    Services services = new Services(config, db, events, new StatsStore(db), intake, jdbc, system);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued.
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-intake", intake::drain);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
       db.close();
       lock.close();
@@ -66,7 +74,7 @@ public final class HlsApp {
           log.info("event=started address={} database={} analyst={} github={}",
               b.localAddress(), db.path(), config.claude().offline() ? "offline" : "anthropic",
               config.github().effectiveDryRun() ? "dry-run" : "live");
-          return new HlsApp(config, system, b);
+          return new HlsApp(config, system, b, intake);
         })
         .whenComplete((app, err) -> {
           if (err != null) system.terminate();
@@ -91,6 +99,11 @@ public final class HlsApp {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** The group-commit writer (its counters show batching). */
+  public IntakeWriter intake() {
+    return intake;
   }
 
   /** Runs the coordinated shutdown: unbind, drain, stop actors, close the pool. */

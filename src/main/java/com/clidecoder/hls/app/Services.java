@@ -3,6 +3,7 @@ package com.clidecoder.hls.app;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
+import com.clidecoder.hls.store.IntakeWriter;
 import com.clidecoder.hls.store.StatsStore;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,10 +15,16 @@ record Services(
     Database db,
     EventStore events,
     StatsStore stats,
+    IntakeWriter intake,
     Executor jdbc,
     ActorSystem<Void> system) {
 
   Route routes() {
-    return HttpRoutes.all(new com.clidecoder.hls.api.HealthRoute(db, jdbc).route());
+    var readAccess = new com.clidecoder.hls.api.ReadAccess(config.api());
+    return HttpRoutes.all(
+        new com.clidecoder.hls.api.HealthRoute(db, jdbc).route(),
+        new com.clidecoder.hls.api.StatsRoute(stats, jdbc, readAccess, java.time.Clock.systemUTC()).route(),
+        // The pipeline's wake-up hook comes later; until then queued events wait for its poll.
+        new com.clidecoder.hls.intake.WebhookRoute(config, intake, () -> {}).route());
   }
 }

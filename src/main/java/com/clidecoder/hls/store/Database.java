@@ -76,7 +76,15 @@ public final class Database implements AutoCloseable {
   /** Runs {@code work} in one write transaction; it is committed when work returns, rolled back when it throws. */
   public <T> T transaction(SqlFunction<T> work) {
     try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
+      try {
+        c.setAutoCommit(false);
+      } catch (SQLException e) {
+        // sqlite-jdbc clears its autocommit flag before running BEGIN IMMEDIATE; when BEGIN fails (busy,
+        // read-only) the connection believes a transaction is open and later work would run unprotected
+        // and fail at commit. Evict it so the pool never hands it out again.
+        pool.evictConnection(c);
+        throw e;
+      }
       try {
         T result = work.apply(c);
         c.commit();

@@ -1,0 +1,109 @@
+package com.clidecoder.hls.intake;
+
+import com.clidecoder.hls.domain.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a delivery body into its JSON document: the raw body for {@code application/json}, the
+ * {@code payload} field for {@code application/x-www-form-urlencoded} (GitHub's two content types).
+ * The document must be valid UTF-8 and exactly one JSON object; anything else is a {@link Malformed}.
+ */
+public final class DeliveryParser {
+  /** The two body formats GitHub can be configured to send. */
+  public enum BodyFormat {
+    JSON,
+    FORM
+  }
+
+  public sealed interface Parsed {}
+
+  /** {@code text} is the document exactly as received (it is what gets stored); {@code root} is it parsed. */
+  public record Document(String text, JsonNode root) implements Parsed {}
+
+  public record Malformed(String reason) implements Parsed {}
+
+  private DeliveryParser() {}
+
+  public static Parsed parse(BodyFormat format, byte[] body) {
+    byte[] json;
+    if (format == BodyFormat.FORM) {
+      try {
+        json = formField(body, "payload");
+      } catch (IllegalArgumentException e) {
+        return new Malformed("form body is not valid application/x-www-form-urlencoded: " + e.getMessage());
+      }
+      if (json == null) return new Malformed("form body has no payload field");
+    } else {
+      json = body;
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(json))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return new Malformed("payload is not valid UTF-8");
+    }
+    JsonNode root;
+    try {
+      // Json.MAPPER fails on trailing tokens, so "{} {}" or "{}garbage" is refused, not half-read.
+      root = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      return new Malformed("payload is not one valid JSON document: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) return new Malformed("payload must be a JSON object");
+    return new Document(text, root);
+  }
+
+  /**
+   * The percent-decoded bytes of the first field named {@code name}, or null. Decoding to bytes (not
+   * with URLDecoder) lets invalid UTF-8 be refused instead of silently replaced.
+   */
+  static byte[] formField(byte[] body, String name) {
+    int start = 0;
+    while (start <= body.length) {
+      int end = indexOf(body, (byte) '&', start);
+      int eq = indexOf(body, (byte) '=', start);
+      int keyEnd = eq >= 0 && eq < end ? eq : end;
+      byte[] key = percentDecode(body, start, keyEnd);
+      if (new String(key, StandardCharsets.UTF_8).equals(name)) {
+        return keyEnd == end ? new byte[0] : percentDecode(body, keyEnd + 1, end);
+      }
+      start = end + 1;
+    }
+    return null;
+  }
+
+  private static int indexOf(byte[] b, byte wanted, int from) {
+    for (int i = from; i < b.length; i++) if (b[i] == wanted) return i;
+    return b.length;
+  }
+
+  private static byte[] percentDecode(byte[] b, int from, int to) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '+') {
+        out.write(' ');
+      } else if (c == '%') {
+        if (i + 2 >= to) throw new IllegalArgumentException("incomplete %-escape at byte " + i);
+        int hi = Character.digit(b[i + 1], 16);
+        int lo = Character.digit(b[i + 2], 16);
+        if (hi < 0 || lo < 0) throw new IllegalArgumentException("bad %-escape at byte " + i);
+        out.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toByteArray();
+  }
+}

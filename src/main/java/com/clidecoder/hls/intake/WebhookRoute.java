@@ -1,0 +1,212 @@
+package com.clidecoder.hls.intake;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
+
+import com.clidecoder.hls.api.JsonErrors;
+import com.clidecoder.hls.api.JsonReplies;
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.domain.NewDelivery;
+import com.clidecoder.hls.domain.StoredDelivery;
+import com.clidecoder.hls.intake.DeliveryParser.BodyFormat;
+import com.clidecoder.hls.store.IntakeWriter;
+import com.clidecoder.hls.store.StoreException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST {hls.server.webhook-path}}: takes a GitHub delivery exactly as GitHub sends it and answers
+ * only after the outcome is durable: 202 {@code queued} after the commit, 200 {@code duplicate} or
+ * {@code ignored}, 4xx for the sender's mistakes, 503 when the database cannot commit.
+ */
+public final class WebhookRoute {
+  private static final Logger log = LoggerFactory.getLogger(WebhookRoute.class);
+  // Reading the body is bounded by pekko's request-timeout (answered by timeoutResponse) well before this.
+  private static final long READ_TIMEOUT_MILLIS = Duration.ofMinutes(2).toMillis();
+
+  private final HlsConfig.Server server;
+  private final Optional<SignatureVerifier> verifier;
+  private final IntakePolicy policy;
+  private final IntakeWriter writer;
+  private final Runnable onQueued;
+
+  /** @param onQueued called after a commit that queued a new event; must not block (it wakes the pipeline). */
+  public WebhookRoute(HlsConfig config, IntakeWriter writer, Runnable onQueued) {
+    this.server = config.server();
+    this.verifier = config.signatureSecret().map(SignatureVerifier::new);
+    this.policy = new IntakePolicy(config);
+    this.writer = writer;
+    this.onQueued = onQueued;
+  }
+
+  public Route route() {
+    return handleExceptions(JsonErrors.handler(), () -> webhookPath(() -> concat(
+        post(this::delivery),
+        JsonErrors.rejected(StatusCodes.METHOD_NOT_ALLOWED, "deliveries are POSTed to " + server.webhookPath()))));
+  }
+
+  private Route webhookPath(java.util.function.Supplier<Route> inner) {
+    String p = server.webhookPath();
+    return p.equals("/") ? pathSingleSlash(inner) : path(PathMatchers.separateOnSlashes(p.substring(1)), inner);
+  }
+
+  private Route delivery() {
+    return withRequestTimeoutResponse(WebhookRoute::timeoutResponse, () -> extractRequestEntity(entity -> {
+      // A declared length over the cap is refused before a byte of the body is read.
+      if (entity.getContentLengthOption().orElse(0) > server.maxPayloadBytes()) return tooLarge();
+      Optional<BodyFormat> format = formatOf(entity);
+      if (format.isEmpty()) {
+        return JsonErrors.rejected(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+            "content type must be application/json or application/x-www-form-urlencoded, not " + entity.getContentType());
+      }
+      return optionalHeaderValueByName("X-GitHub-Event", event ->
+          optionalHeaderValueByName("X-GitHub-Delivery", deliveryId ->
+              optionalHeaderValueByName("X-Hub-Signature-256", signature -> {
+                Optional<String> problem = headerProblem(event, deliveryId);
+                if (problem.isPresent()) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, problem.get());
+                return withBody(entity, body ->
+                    handle(event.get().trim(), deliveryId.get().trim(), signature, format.get(), body));
+              })));
+    }));
+  }
+
+  private static Optional<String> headerProblem(Optional<String> event, Optional<String> deliveryId) {
+    if (event.isEmpty() || event.get().isBlank()) return Optional.of("X-GitHub-Event header is required");
+    if (!event.get().trim().matches("[a-z_]{1,64}")) return Optional.of("X-GitHub-Event is not an event name");
+    if (deliveryId.isEmpty() || deliveryId.get().isBlank()) return Optional.of("X-GitHub-Delivery header is required");
+    if (!deliveryId.get().trim().matches("[\\x21-\\x7e]{1,200}")) {
+      return Optional.of("X-GitHub-Delivery must be 1 to 200 visible ASCII characters");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<BodyFormat> formatOf(RequestEntity entity) {
+    var media = entity.getContentType().mediaType();
+    if (media.equals(MediaTypes.APPLICATION_JSON)) return Optional.of(BodyFormat.JSON);
+    if (media.equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED)) return Optional.of(BodyFormat.FORM);
+    return Optional.empty();
+  }
+
+  /**
+   * Reads the whole body, but never more than the cap: the entity's size limit fails the stream with
+   * EntityStreamSizeException (413) as soon as a chunked body grows past it. toStrict's own limit is
+   * lifted so that it does not fall back to pekko's smaller max-to-strict-bytes default.
+   */
+  private Route withBody(RequestEntity entity, Function<byte[], Route> inner) {
+    return extractMaterializer(mat ->
+        onComplete(entity.withSizeLimit(server.maxPayloadBytes()).toStrict(READ_TIMEOUT_MILLIS, Long.MAX_VALUE, mat), read -> {
+          if (read.isSuccess()) return inner.apply(read.get().getData().toArray());
+          Throwable e = read.failed().get();
+          if (JsonErrors.isTooLarge(e)) return tooLarge();
+          return JsonErrors.rejected(StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
+        }));
+  }
+
+  private Route handle(String event, String deliveryId, Optional<String> signature, BodyFormat format, byte[] body) {
+    if (verifier.isPresent() && !verifier.get().verify(body, signature)) {
+      log.warn("event=signature_refused delivery={} type={} present={}", deliveryId, event, signature.isPresent());
+      return JsonErrors.rejected(StatusCodes.UNAUTHORIZED, signature.isEmpty()
+          ? "X-Hub-Signature-256 header is required"
+          : "X-Hub-Signature-256 does not match the body");
+    }
+    DeliveryParser.Parsed parsed = DeliveryParser.parse(format, body);
+    if (parsed instanceof DeliveryParser.Malformed m) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, m.reason());
+    IntakePolicy.Decision decision = policy.decide(event, deliveryId, signature, (DeliveryParser.Document) parsed);
+    if (decision instanceof IntakePolicy.Reject r) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, r.reason());
+    if (decision instanceof IntakePolicy.Ignore i) {
+      log.info("event=ignored delivery={} type={} reason={}", deliveryId, event, i.reason());
+      Map<String, Object> reply = new LinkedHashMap<>();
+      reply.put("status", "ignored");
+      reply.put("reason", i.reason());
+      return complete(StatusCodes.OK, reply, JsonReplies.JSON);
+    }
+    return store(((IntakePolicy.Queue) decision).delivery());
+  }
+
+  /** Answers after the commit; the timeout only stops the wait, a late commit still counts (the retry is a duplicate). */
+  private Route store(NewDelivery d) {
+    CompletableFuture<StoredDelivery> committed = writer.submit(d).toCompletableFuture()
+        .copy()
+        .orTimeout(server.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return onComplete(committed, result -> {
+      if (result.isFailure()) return unavailable(d, result.failed().get());
+      StoredDelivery stored = result.get();
+      boolean queued = stored instanceof StoredDelivery.Queued;
+      if (queued) {
+        log.info("event=queued delivery={} repo={} type={} action={} id={}",
+            d.deliveryId(), d.repository(), d.eventType(), d.action(), stored.id());
+        wakePipeline();
+      } else {
+        log.info("event=duplicate delivery={} id={}", d.deliveryId(), stored.id());
+      }
+      Map<String, Object> reply = new LinkedHashMap<>();
+      reply.put("status", queued ? "queued" : "duplicate");
+      reply.put("id", stored.id());
+      reply.put("delivery_id", d.deliveryId());
+      return complete(queued ? StatusCodes.ACCEPTED : StatusCodes.OK, reply, JsonReplies.JSON);
+    });
+  }
+
+  private void wakePipeline() {
+    try {
+      onQueued.run();
+    } catch (RuntimeException e) {
+      // The event is committed; the pipeline's poll will find it. Answering 5xx would make GitHub resend it.
+      log.warn("event=wake_failed error={}", e.toString());
+    }
+  }
+
+  private Route unavailable(NewDelivery d, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    String reason;
+    if (cause instanceof IntakeWriter.Refused refused) {
+      reason = refused.getMessage() + "; retry later";
+    } else if (cause instanceof TimeoutException) {
+      reason = "the delivery was not committed within " + server.commitTimeout().toSeconds() + "s; retry later";
+    } else if (cause instanceof StoreException) {
+      reason = "the database cannot commit right now; retry later";
+    } else {
+      reason = "the delivery could not be stored; retry later";
+    }
+    log.warn("event=not_stored delivery={} repo={} error={}", d.deliveryId(), d.repository(), cause.toString());
+    return JsonErrors.rejected(StatusCodes.SERVICE_UNAVAILABLE, reason);
+  }
+
+  private Route tooLarge() {
+    return JsonErrors.rejected(StatusCodes.PAYLOAD_TOO_LARGE,
+        "body exceeds hls.server.max-payload-bytes (" + server.maxPayloadBytes() + " bytes)");
+  }
+
+  private static HttpResponse timeoutResponse(HttpRequest request) {
+    return HttpResponse.create()
+        .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+        .withEntity(ContentTypes.APPLICATION_JSON,
+            "{\"status\":\"rejected\",\"reason\":\"the request timed out before it was stored; retry later\"}");
+  }
+}
