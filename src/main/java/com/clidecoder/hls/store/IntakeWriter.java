@@ -82,7 +82,7 @@ public final class IntakeWriter {
 
   /** Stops taking deliveries and completes once everything already queued is committed and answered. */
   public CompletionStage<Done> drain() {
-    queue.complete();
+    if (!queue.isCompleted()) queue.complete();
     return drained;
   }
 
