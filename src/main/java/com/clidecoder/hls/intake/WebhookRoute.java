@@ -199,7 +199,7 @@ public final class WebhookRoute {
   }
 
   private Route tooLarge() {
-    return JsonErrors.rejected(StatusCodes.PAYLOAD_TOO_LARGE,
+    return JsonErrors.rejected(StatusCodes.CONTENT_TOO_LARGE,
         "body exceeds hls.server.max-payload-bytes (" + server.maxPayloadBytes() + " bytes)");
   }
 

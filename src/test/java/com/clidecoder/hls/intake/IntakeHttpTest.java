@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole service started with {@link HlsApp#start} and driven over real loopback HTTP. */
+// "try": a held WriteLock is used only for its effect on the database file.
+@SuppressWarnings("try")
 class IntakeHttpTest {
   @TempDir Path dir;
   private HlsApp app;
@@ -165,7 +167,7 @@ class IntakeHttpTest {
   void lockedDatabaseAnswers503OverHttpAndStoresNothing() throws Exception {
     start("hls.database.busy-timeout = 200ms");
     byte[] body = WebhookFixtures.own("issues.opened.json");
-    try (WriteLock lock = WriteLock.hold(app.config().database().path())) {
+    try (WriteLock held = WriteLock.hold(app.config().database().path())) {
       HttpResponse<String> r = send(delivery("issues", "locked").POST(BodyPublishers.ofByteArray(body)).build());
       assertEquals(503, r.statusCode(), r.body());
       assertEquals("rejected", json(r).get("status").asText());

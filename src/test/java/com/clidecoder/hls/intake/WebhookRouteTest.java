@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The webhook route through pekko-http-testkit, over a real SQLite file and the real group-commit writer. */
+// "try": a held WriteLock is used only for its effect on the database file.
+@SuppressWarnings("try")
 class WebhookRouteTest extends JupiterRouteTest {
   static final String GITHUB_VECTOR_SECRET = "It's a Secret to Everybody";
 
@@ -270,7 +272,7 @@ class WebhookRouteTest extends JupiterRouteTest {
   void databaseThatCannotCommitAnswers503AndAcknowledgesNothing() throws Exception {
     IntakeHarness h = harness("hls.database.busy-timeout = 200ms");
     byte[] body = WebhookFixtures.own("issues.opened.json");
-    try (WriteLock lock = WriteLock.hold(h.db.path())) {
+    try (WriteLock held = WriteLock.hold(h.db.path())) {
       TestRouteResult r = post(h, json("issues", "locked-1", body));
       assertEquals(503, r.statusCode(), r.entityString());
       assertEquals("rejected", reply(r).get("status").asText());

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The group-commit writer over a real SQLite file. */
+// "try": a held WriteLock is used only for its effect on the database file.
+@SuppressWarnings("try")
 class IntakeWriterTest {
   private static final ActorTestKit testKit = ActorTestKit.create();
 
@@ -95,7 +97,7 @@ class IntakeWriterTest {
   void failedCommitFailsEveryRequestOfTheBatchAndTheWriterRecovers() throws Exception {
     IntakeHarness h = harness("hls.database.busy-timeout = 200ms");
     List<CompletableFuture<StoredDelivery>> results = new ArrayList<>();
-    try (WriteLock lock = WriteLock.hold(h.db.path())) {
+    try (WriteLock held = WriteLock.hold(h.db.path())) {
       for (int i = 0; i < 5; i++) results.add(h.writer.submit(delivery("locked-" + i)).toCompletableFuture());
       for (CompletableFuture<StoredDelivery> f : results) assertInstanceOf(StoreException.class, failureOf(f));
     }
@@ -112,7 +114,7 @@ class IntakeWriterTest {
   void fullQueueRefusesAtOnceInsteadOfWaiting() throws Exception {
     IntakeHarness h = harness("hls.database.busy-timeout = 3s\nhls.database.max-batch = 1\nhls.database.intake-buffer = 2");
     List<CompletableFuture<StoredDelivery>> results = new ArrayList<>();
-    try (WriteLock lock = WriteLock.hold(h.db.path())) {
+    try (WriteLock held = WriteLock.hold(h.db.path())) {
       for (int i = 0; i < 20; i++) results.add(h.writer.submit(delivery("q-" + i)).toCompletableFuture());
       // While the first commit waits for the lock, the overflow is already refused.
       long refusedWhileLocked = results.stream()

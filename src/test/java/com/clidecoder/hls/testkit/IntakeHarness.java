@@ -18,6 +18,8 @@ import org.apache.pekko.actor.ClassicActorSystemProvider;
  * A real store behind a running {@link IntakeWriter}: a SQLite file in a temp folder, migrations, the
  * JDBC dispatcher of the given actor system. Rows are counted and read back through the stores.
  */
+// "try": close() waits for the writer to drain, so it may be interrupted.
+@SuppressWarnings("try")
 public final class IntakeHarness implements AutoCloseable {
   public final HlsConfig config;
   public final Database db;
