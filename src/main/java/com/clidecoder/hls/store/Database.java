@@ -73,30 +73,32 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one write transaction; it is committed when work returns, rolled back when it throws. */
+  /**
+   * Runs {@code work} in one write transaction; it is committed when work returns, rolled back when it
+   * throws. BEGIN IMMEDIATE and COMMIT are issued as statements on an autocommit connection:
+   * sqlite-jdbc's own commit() starts the next transaction at once, which with IMMEDIATE takes the
+   * write lock again and can fail after the data is committed (a false error for a durable write).
+   */
   public <T> T transaction(SqlFunction<T> work) {
     try (Connection c = pool.getConnection()) {
+      execute(c, "BEGIN IMMEDIATE");
+      T result;
       try {
-        c.setAutoCommit(false);
-      } catch (SQLException e) {
-        // sqlite-jdbc clears its autocommit flag before running BEGIN IMMEDIATE; when BEGIN fails (busy,
-        // read-only) the connection believes a transaction is open and later work would run unprotected
-        // and fail at commit. Evict it so the pool never hands it out again.
-        pool.evictConnection(c);
-        throw e;
-      }
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
+        result = work.apply(c);
+        execute(c, "COMMIT");
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      return result;
     } catch (SQLException e) {
       throw new StoreException("database error: " + e.getMessage(), e);
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
     }
   }
 
@@ -115,9 +117,10 @@ public final class Database implements AutoCloseable {
 
   private static void rollbackQuietly(Connection c, Exception cause) {
     try {
-      c.rollback();
+      execute(c, "ROLLBACK");
     } catch (SQLException e) {
-      cause.addSuppressed(e);
+      // "no transaction is active": BEGIN or COMMIT already ended it; nothing to undo.
+      if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) cause.addSuppressed(e);
     }
   }
 
