@@ -1,0 +1,414 @@
+package com.clidecoder.hls.github;
+
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.config.RepositoryRule;
+import com.clidecoder.hls.domain.ActionKind;
+import com.clidecoder.hls.domain.PlannedAction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acts on GitHub for the pipeline: every planned action goes through {@link ActionPolicy}, then through
+ * one paced {@link WriteLane} for the token. Spawn exactly one per service (one token, one lane).
+ *
+ * <p>Rate limits: a 403/429 rate limit pauses every request of the token. A pause of at most
+ * {@code maxHold} (default 60 s, GitHub's default secondary wait) <em>holds</em> the queued work and
+ * sends it when the pause ends; the Perform simply answers later. A longer pause (a primary limit whose
+ * reset is far off) answers {@link Failed} retryable with {@code retryAfter} to everything waiting and to
+ * every Perform until it ends, without calling GitHub, so the pipeline reschedules durably. A job is held
+ * at most {@value #MAX_HOLDS} times. Every Perform is answered exactly once (unless the actor itself crashes;
+ * it is restarted with backoff and work it held is lost, so the pipeline's own recovery applies).
+ *
+ * <p>An {@link AbstractBehavior}: the lane, the label cache and the work waiting on them are mutable state
+ * owned by this one actor, touched only from its messages.
+ */
+public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Command> {
+  private static final Logger log = LoggerFactory.getLogger(GitHubActuator.class);
+
+  public sealed interface Command {}
+
+  /**
+   * One action for one event. mayHaveLanded = a previous attempt of this same action ended ambiguously
+   * (timeout/crash), so for a COMMENT look for the hidden marker before posting again. A 5xx or dropped
+   * connection on a comment POST may have landed too: pass true on any retry of a COMMENT (one GET).
+   */
+  public record Perform(
+      long eventId,
+      String deliveryId,
+      PlannedAction action,
+      RepositoryRule rule,
+      boolean mayHaveLanded,
+      ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  /**
+   * A pull request's diff for the analysis, capped at {@code diff-max-bytes}. Needs a token ("no token"
+   * otherwise) and reads even in dry-run: nothing is written. Refused while the primary limit is exhausted.
+   */
+  public record FetchDiff(String repository, int number, ActorRef<DiffResult> replyTo) implements Command {}
+
+  /** New settings (token, URL, dry-run, pacing); a new token or URL clears the label cache and any pause. */
+  public record Reconfigure(HlsConfig.GitHub config) implements Command {}
+
+  public sealed interface Outcome {
+    long eventId();
+  }
+
+  /**
+   * sent = the action as actually sent/recorded after policy (labels cut down, comment neutralised);
+   * refused = what policy cut, with reasons.
+   */
+  public record Done(
+      long eventId, PlannedAction sent, Optional<String> githubId, List<String> refused, boolean dryRun)
+      implements Outcome {}
+
+  /** Policy refused the whole action. */
+  public record Refused(long eventId, String reason) implements Outcome {}
+
+  public record Failed(long eventId, boolean retryable, String message, Optional<Duration> retryAfter)
+      implements Outcome {}
+
+  /** The diff, or why there is none; {@code truncated} when it was cut at {@code diff-max-bytes}. */
+  public record DiffResult(Optional<String> diff, Optional<String> error, boolean truncated) {
+    public DiffResult(Optional<String> diff, Optional<String> error) {
+      this(diff, error, false);
+    }
+  }
+
+  /** A Perform waiting for labels or for a pause to end, with how often a rate limit held it back. */
+  private record Waiting(Perform perform, int holds) {}
+
+  private record Job(Perform perform, PlannedAction sent, List<String> refused, int holds) {}
+
+  private record LabelsFetched(String key, GitHubResult<List<String>> result) implements Command {}
+
+  private record MarkerChecked(Job job, GitHubResult<Optional<String>> result) implements Command {}
+
+  private record WriteFinished(Job job, GitHubResult<Optional<String>> result) implements Command {}
+
+  private record LaneTick() implements Command {}
+
+  private record DiffFetched(ActorRef<DiffResult> replyTo, GitHubResult<GitHubClient.Diff> result)
+      implements Command {}
+
+  public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(60);
+  static final int MAX_HOLDS = 2;
+  private static final Object LANE_TIMER = "lane";
+
+  private final TimerScheduler<Command> timers;
+  private final Duration maxHold;
+  private final LabelCache labels = new LabelCache();
+  private final WriteLane<Job> lane;
+  private final Map<String, List<Waiting>> awaitingLabels = new HashMap<>();
+  private final List<Waiting> deferred = new ArrayList<>();
+  private HlsConfig.GitHub config;
+  private Optional<GitHubClient> client;
+
+  public static Behavior<Command> create(HlsConfig.GitHub config) {
+    return create(config, DEFAULT_MAX_HOLD);
+  }
+
+  /** @param maxHold longest rate-limit pause that holds work rather than failing it retryable */
+  public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold) {
+    Behavior<Command> actuator = Behaviors.setup(ctx -> Behaviors.withTimers(
+        timers -> new GitHubActuator(ctx, timers, config, maxHold)));
+    return Behaviors.supervise(actuator)
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
+  }
+
+  private GitHubActuator(
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig.GitHub config, Duration maxHold) {
+    super(ctx);
+    this.timers = timers;
+    this.maxHold = maxHold;
+    this.config = config;
+    this.client = GitHubClient.create(ctx.getSystem(), config);
+    this.lane = new WriteLane<>(config.writeInterval(), System.nanoTime());
+    log.info("event=github_actuator_started mode={} api={}", mode(), config.apiUrl());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Perform.class, this::onPerform)
+        .onMessage(LabelsFetched.class, this::onLabelsFetched)
+        .onMessage(MarkerChecked.class, this::onMarkerChecked)
+        .onMessage(WriteFinished.class, this::onWriteFinished)
+        .onMessage(LaneTick.class, t -> pumpLane())
+        .onMessage(FetchDiff.class, this::onFetchDiff)
+        .onMessage(DiffFetched.class, this::onDiffFetched)
+        .onMessage(Reconfigure.class, this::onReconfigure)
+        .build();
+  }
+
+  private Behavior<Command> onPerform(Perform p) {
+    if (config.effectiveDryRun()) {
+      DryRun.answer(p, config, labels.get(p.action().repository(), System.nanoTime(), config.labelsCacheTtl()));
+      return this;
+    }
+    long paused = lane.pauseRemaining(System.nanoTime());
+    if (paused > maxHold.toNanos()) {
+      p.replyTo().tell(pausedFailure(p.eventId(), paused));
+      return this;
+    }
+    dispatch(new Waiting(p, 0));
+    return pumpLane();
+  }
+
+  /** Policy first; the repository's labels are read (unpaced, once per TTL) only when policy needs them. */
+  private void dispatch(Waiting w) {
+    Perform p = w.perform();
+    long now = System.nanoTime();
+    String repository = p.action().repository();
+    Optional<List<String>> known = labels.get(repository, now, config.labelsCacheTtl());
+    if (known.isPresent() || !ActionPolicy.needsRepositoryLabels(p.action(), p.rule())) {
+      decideAndQueue(w, known);
+    } else if (lane.pauseRemaining(now) > 0) {
+      deferred.add(w);
+    } else {
+      fetchLabels(w);
+    }
+  }
+
+  private void decideAndQueue(Waiting w, Optional<List<String>> repositoryLabels) {
+    Perform p = w.perform();
+    ActionPolicy.Decision d = ActionPolicy.decide(
+        p.action(), p.rule(), p.deliveryId(), config.maxCommentChars(), repositoryLabels);
+    if (d instanceof ActionPolicy.Refuse r) {
+      log.info("event=github_refused kind={} target={} event_id={} reason=\"{}\"",
+          p.action().kind().code, p.action().target(), p.eventId(), r.reason());
+      p.replyTo().tell(new Refused(p.eventId(), r.reason()));
+      return;
+    }
+    ActionPolicy.Apply a = (ActionPolicy.Apply) d;
+    lane.enqueue(new Job(p, a.sent(), a.refused(), w.holds()));
+  }
+
+  private void fetchLabels(Waiting w) {
+    String repository = w.perform().action().repository();
+    String key = LabelCache.key(repository);
+    List<Waiting> waiting = awaitingLabels.get(key);
+    if (waiting != null) {
+      waiting.add(w);
+      return;
+    }
+    awaitingLabels.put(key, new ArrayList<>(List.of(w)));
+    pipe(liveClient().listLabels(repository), r -> new LabelsFetched(key, r));
+  }
+
+  private Behavior<Command> onLabelsFetched(LabelsFetched m) {
+    List<Waiting> waiting = awaitingLabels.getOrDefault(m.key(), List.of());
+    awaitingLabels.remove(m.key());
+    if (m.result() instanceof GitHubResult.Ok<List<String>> ok) {
+      labels.put(m.key(), ok.value(), System.nanoTime());
+      waiting.forEach(w -> decideAndQueue(w, Optional.of(ok.value())));
+    } else if (m.result() instanceof GitHubResult.RateLimited<?> rl) {
+      pause(rl);
+      waiting.forEach(w -> holdOrFail(w.perform(), w.holds(), () -> deferred.add(held(w))));
+    } else {
+      waiting.forEach(w -> w.perform().replyTo().tell(Outcomes.failure(
+          w.perform().eventId(), "list the labels of " + m.key(), m.result(), false)));
+    }
+    return pumpLane();
+  }
+
+  /** Re-dispatches deferred work once a pause is over, then starts the next job or sets the timer. */
+  private Behavior<Command> pumpLane() {
+    long now = System.nanoTime();
+    if (!deferred.isEmpty() && lane.pauseRemaining(now) == 0) {
+      List<Waiting> again = new ArrayList<>(deferred);
+      deferred.clear();
+      again.forEach(this::dispatch);
+    }
+    WriteLane.Next<Job> next = lane.next(now);
+    if (next instanceof WriteLane.Start<Job> start) {
+      startJob(start.job());
+    } else if (next instanceof WriteLane.WaitFor<Job> wait) {
+      timers.startSingleTimer(LANE_TIMER, new LaneTick(), Duration.ofNanos(wait.nanos()));
+    } else if (!deferred.isEmpty()) {
+      timers.startSingleTimer(LANE_TIMER, new LaneTick(), Duration.ofNanos(lane.pauseRemaining(now)));
+    }
+    return this;
+  }
+
+  private void startJob(Job job) {
+    Perform p = job.perform();
+    if (config.effectiveDryRun()) {
+      // Reconfigured to dry-run while this job waited: it is not sent.
+      lane.finishedWithoutWrite();
+      DryRun.answer(p, config, Optional.empty());
+      pumpLane();
+    } else if (p.action().kind() == ActionKind.COMMENT && p.mayHaveLanded()) {
+      String marker = ActionPolicy.marker(p.deliveryId());
+      pipe(liveClient().findComment(p.action().repository(), p.action().number(),
+          body -> body.strip().endsWith(marker)), r -> new MarkerChecked(job, r));
+    } else {
+      write(job);
+    }
+  }
+
+  private void write(Job job) {
+    Perform p = job.perform();
+    PlannedAction sent = job.sent();
+    log.info("event=github_write kind={} target={} event_id={} delivery={} labels={} comment_chars={}",
+        sent.kind().code, sent.target(), p.eventId(), p.deliveryId(), sent.labels(), sent.body().length());
+    CompletionStage<GitHubResult<Optional<String>>> call = sent.kind() == ActionKind.LABEL
+        ? liveClient().addLabels(sent.repository(), sent.number(), sent.labels())
+            .thenApply(r -> r instanceof GitHubResult.Ok ? new GitHubResult.Ok<>(Optional.empty()) : r.failure())
+        : liveClient().createComment(sent.repository(), sent.number(), sent.body());
+    pipe(call, r -> new WriteFinished(job, r));
+  }
+
+  private Behavior<Command> onMarkerChecked(MarkerChecked m) {
+    Job job = m.job();
+    if (m.result() instanceof GitHubResult.Ok<Optional<String>> ok) {
+      if (ok.value().isEmpty()) {
+        write(job);
+        return this;
+      }
+      lane.finishedWithoutWrite();
+      log.info("event=github_comment_already_posted target={} event_id={} delivery={} github_id={}",
+          job.sent().target(), job.perform().eventId(), job.perform().deliveryId(), ok.value().get());
+      reply(job, new Done(job.perform().eventId(), job.sent(), ok.value(), job.refused(), false));
+    } else {
+      lane.finishedWithoutWrite();
+      onFailedCall(job, "look for the marker on " + job.sent().target(), m.result(), false);
+    }
+    return pumpLane();
+  }
+
+  private Behavior<Command> onWriteFinished(WriteFinished m) {
+    Job job = m.job();
+    lane.finishedWrite(System.nanoTime());
+    if (m.result() instanceof GitHubResult.Ok<Optional<String>> ok) {
+      log.info("event=github_done kind={} target={} event_id={} github_id={}",
+          job.sent().kind().code, job.sent().target(), job.perform().eventId(), ok.value().orElse("-"));
+      reply(job, new Done(job.perform().eventId(), job.sent(), ok.value(), job.refused(), false));
+    } else {
+      String what = (job.sent().kind() == ActionKind.LABEL ? "add labels to " : "comment on ") + job.sent().target();
+      onFailedCall(job, what, m.result(), true);
+    }
+    return pumpLane();
+  }
+
+  private void onFailedCall(Job job, String what, GitHubResult<?> result, boolean wasWrite) {
+    if (result instanceof GitHubResult.RateLimited<?> rl) {
+      pause(rl);
+      holdOrFail(job.perform(), job.holds(), () -> lane.requeueFirst(
+          new Job(job.perform(), job.sent(), job.refused(), job.holds() + 1)));
+    } else {
+      Failed f = Outcomes.failure(job.perform().eventId(), what, result, wasWrite);
+      log.warn("event=github_failed target={} event_id={} retryable={} message=\"{}\"",
+          job.sent().target(), job.perform().eventId(), f.retryable(), f.message());
+      reply(job, f);
+    }
+  }
+
+  /** Holds the work when the pause is short and it was not held too often; else fails everything waiting. */
+  private void holdOrFail(Perform p, int holds, Runnable hold) {
+    long remaining = lane.pauseRemaining(System.nanoTime());
+    boolean shortPause = remaining <= maxHold.toNanos();
+    if (shortPause && holds < MAX_HOLDS) {
+      hold.run();
+    } else {
+      p.replyTo().tell(pausedFailure(p.eventId(), remaining));
+    }
+    if (!shortPause) failAllWaiting(remaining);
+  }
+
+  private void failAllWaiting(long remaining) {
+    lane.drainQueued().forEach(j -> reply(j, pausedFailure(j.perform().eventId(), remaining)));
+    deferred.forEach(w -> w.perform().replyTo().tell(pausedFailure(w.perform().eventId(), remaining)));
+    deferred.clear();
+  }
+
+  private void pause(GitHubResult.RateLimited<?> rl) {
+    long wait = Math.max(0, Duration.between(Instant.now(), rl.until()).toNanos());
+    lane.pause(System.nanoTime() + wait, !rl.secondary());
+    log.warn("event=github_rate_limited kind={} until={} message=\"{}\"",
+        rl.secondary() ? "secondary" : "primary", rl.until(), rl.message());
+  }
+
+  private static Failed pausedFailure(long eventId, long remainingNanos) {
+    Duration retryAfter = Duration.ofSeconds((remainingNanos + 999_999_999L) / 1_000_000_000L);
+    return new Failed(eventId, true,
+        "GitHub rate limit: requests paused for " + retryAfter.toSeconds() + " s", Optional.of(retryAfter));
+  }
+
+  private Behavior<Command> onFetchDiff(FetchDiff m) {
+    if (client.isEmpty()) {
+      m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of("no token")));
+    } else if (lane.primaryPaused(System.nanoTime())) {
+      // A secondary pause is about content creation, so reads go on; an exhausted primary budget fails all.
+      long remaining = lane.pauseRemaining(System.nanoTime());
+      m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(pausedFailure(0, remaining).message())));
+    } else {
+      pipe(client.get().pullRequestDiff(m.repository(), m.number()), r -> new DiffFetched(m.replyTo(), r));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDiffFetched(DiffFetched m) {
+    if (m.result() instanceof GitHubResult.Ok<GitHubClient.Diff> ok) {
+      m.replyTo().tell(new DiffResult(Optional.of(ok.value().text()), Optional.empty(), ok.value().truncated()));
+      return this;
+    }
+    if (m.result() instanceof GitHubResult.RateLimited<?> rl) pause(rl);
+    String error = Outcomes.failure(0, "fetch the diff", m.result(), false).message();
+    m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(error)));
+    return pumpLane();
+  }
+
+  private Behavior<Command> onReconfigure(Reconfigure m) {
+    HlsConfig.GitHub next = m.config();
+    boolean newToken = !next.token().equals(config.token()) || !next.apiUrl().equals(config.apiUrl());
+    config = next;
+    client = GitHubClient.create(getContext().getSystem(), next);
+    lane.interval(next.writeInterval());
+    if (newToken) {
+      labels.clear();
+      lane.clearPause(System.nanoTime());
+    }
+    log.info("event=github_reconfigured mode={} api={}", mode(), next.apiUrl());
+    return pumpLane();
+  }
+
+  private GitHubClient liveClient() {
+    return client.orElseThrow(() -> new IllegalStateException("live GitHub call without a token"));
+  }
+
+  private <T> void pipe(CompletionStage<GitHubResult<T>> call, Function<GitHubResult<T>, Command> to) {
+    // The client completes normally with a value; an exception here is a bug, reported as no answer.
+    getContext().pipeToSelf(call, (r, err) -> to.apply(r != null ? r
+        : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName())));
+  }
+
+  private static void reply(Job job, Outcome outcome) {
+    job.perform().replyTo().tell(outcome);
+  }
+
+  private static Waiting held(Waiting w) {
+    return new Waiting(w.perform(), w.holds() + 1);
+  }
+
+  private String mode() {
+    return config.effectiveDryRun() ? "dry-run" : "live";
+  }
+}

@@ -1,0 +1,276 @@
+package com.clidecoder.hls.github;
+
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.config.Secret;
+import com.clidecoder.hls.domain.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.Authorization;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * GitHub REST calls HLS makes, non-blocking over pekko-http. Every call completes normally with a
+ * {@link GitHubResult}, within the configured request timeout; nothing here paces or retries (the
+ * actuator does). The token goes into the Authorization header only, never into a message.
+ */
+public final class GitHubClient {
+  /** A pull request diff, cut at {@code diff-max-bytes} when {@code truncated}. */
+  public record Diff(String text, boolean truncated) {}
+
+  static final String API_VERSION = "2022-11-28";
+  static final String USER_AGENT = "hook-line-sinker";
+  static final String JSON_MEDIA = "application/vnd.github+json";
+  static final String DIFF_MEDIA = "application/vnd.github.diff";
+  /** Bounds a paginated listing (100 pages of 100 items) so a looping Link header cannot run forever. */
+  static final int MAX_PAGES = 100;
+  /** JSON answers HLS reads are small; this only guards memory. */
+  private static final long MAX_JSON_BYTES = 16L * 1024 * 1024;
+
+  private record Answer(int status, Map<String, String> headers, String body) {}
+
+  private final Http http;
+  private final Materializer materializer;
+  private final String base;
+  private final Secret token;
+  private final Duration timeout;
+  private final int diffMaxBytes;
+
+  private GitHubClient(ActorSystem<?> system, URI apiUrl, Secret token, Duration timeout, int diffMaxBytes) {
+    this.http = Http.get(system);
+    this.materializer = Materializer.matFromSystem(system);
+    String url = apiUrl.toString();
+    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    this.token = token;
+    this.timeout = timeout;
+    this.diffMaxBytes = diffMaxBytes;
+  }
+
+  /** A client for {@code config}'s token; empty when there is none. */
+  public static Optional<GitHubClient> create(ActorSystem<?> system, HlsConfig.GitHub config) {
+    return config.token().map(t -> new GitHubClient(
+        system, config.apiUrl(), t, config.requestTimeout(), config.diffMaxBytes()));
+  }
+
+  /** {@code GET /repos/{o}/{r}/labels}, every page: the label names. */
+  public CompletionStage<GitHubResult<List<String>>> listLabels(String repository) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    return listAll(base + "/repos/" + repository + "/labels?per_page=100", item -> false)
+        .thenApply(r -> map(r, items -> items.stream()
+            .map(i -> i.path("name").asText(""))
+            .filter(n -> !n.isEmpty())
+            .toList()));
+  }
+
+  /**
+   * {@code GET /repos/{o}/{r}/issues/{n}/comments}, page by page until a comment's body matches: its id,
+   * or empty when none does.
+   */
+  public CompletionStage<GitHubResult<Optional<String>>> findComment(
+      String repository, int number, Predicate<String> bodyMatches) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    Predicate<JsonNode> hit = c -> bodyMatches.test(c.path("body").asText(""));
+    return listAll(base + "/repos/" + repository + "/issues/" + number + "/comments?per_page=100", hit)
+        .thenApply(r -> map(r, items -> items.stream().filter(hit).findFirst().map(c -> c.path("id").asText())));
+  }
+
+  /** {@code POST /repos/{o}/{r}/issues/{n}/labels}: adds (never removes) labels; GitHub answers the issue's labels. */
+  public CompletionStage<GitHubResult<List<String>>> addLabels(String repository, int number, List<String> labels) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    String body = Json.MAPPER.createObjectNode().set("labels", Json.MAPPER.valueToTree(labels)).toString();
+    return send(post("/repos/" + repository + "/issues/" + number + "/labels", body))
+        .thenApply(r -> map(r, a -> names(a.body())));
+  }
+
+  /** {@code POST /repos/{o}/{r}/issues/{n}/comments}: the new comment's id (empty if the 201 was unreadable). */
+  public CompletionStage<GitHubResult<Optional<String>>> createComment(String repository, int number, String body) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    String json = Json.MAPPER.createObjectNode().put("body", body).toString();
+    return send(post("/repos/" + repository + "/issues/" + number + "/comments", json))
+        .thenApply(r -> map(r, a -> commentId(a.body())));
+  }
+
+  /** {@code GET /repos/{o}/{r}/pulls/{n}} as a diff, reading no more than {@code diff-max-bytes}. */
+  public CompletionStage<GitHubResult<Diff>> pullRequestDiff(String repository, int number) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    HttpRequest request = withHeaders(
+        HttpRequest.GET(base + "/repos/" + repository + "/pulls/" + number), DIFF_MEDIA);
+    CompletionStage<GitHubResult<Diff>> stage = http.singleRequest(request).thenCompose(response -> {
+      if (response.status().isSuccess()) return readCapped(response).thenApply(GitHubResult.Ok::new);
+      return strict(response).thenApply(a -> ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now()));
+    });
+    return withTimeout(stage);
+  }
+
+  /** Reads the entity up to the cap, then cancels it (the connection is closed rather than drained). */
+  private CompletionStage<Diff> readCapped(HttpResponse response) {
+    AtomicLong seen = new AtomicLong();
+    AtomicBoolean cut = new AtomicBoolean();
+    return response.entity().withoutSizeLimit().getDataBytes()
+        .takeWhile(chunk -> {
+          boolean more = seen.getAndAdd(chunk.size()) < diffMaxBytes;
+          if (!more) cut.set(true);
+          return more;
+        })
+        .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
+        .thenApply(bytes -> {
+          boolean truncated = cut.get() || bytes.size() > diffMaxBytes;
+          ByteString kept = bytes.size() > diffMaxBytes ? bytes.take(diffMaxBytes) : bytes;
+          return new Diff(new String(kept.toArray(), StandardCharsets.UTF_8), truncated);
+        });
+  }
+
+  private CompletionStage<GitHubResult<List<JsonNode>>> listAll(String firstUrl, Predicate<JsonNode> stopAt) {
+    return page(firstUrl, stopAt, new ArrayList<>(), 1);
+  }
+
+  private CompletionStage<GitHubResult<List<JsonNode>>> page(
+      String url, Predicate<JsonNode> stopAt, List<JsonNode> seen, int pageNo) {
+    return send(withHeaders(HttpRequest.GET(url), JSON_MEDIA)).thenCompose(r -> {
+      if (!(r instanceof GitHubResult.Ok<Answer> ok)) return done(r.<List<JsonNode>>failure());
+      JsonNode items;
+      try {
+        items = Json.MAPPER.readTree(ok.value().body());
+      } catch (Exception e) {
+        return done(new GitHubResult.NoAnswer<>("unreadable JSON list from GitHub: " + e.getClass().getSimpleName()));
+      }
+      if (items == null || !items.isArray()) return done(new GitHubResult.NoAnswer<>("GitHub answered no JSON list"));
+      boolean stop = false;
+      for (JsonNode item : items) {
+        seen.add(item);
+        stop |= stopAt.test(item);
+      }
+      Optional<String> next = LinkHeader.next(ok.value().headers().get("link"));
+      if (stop || next.isEmpty()) return done(new GitHubResult.Ok<>(seen));
+      if (pageNo >= MAX_PAGES) return done(new GitHubResult.Ok<>(seen));
+      if (!sameOrigin(next.get())) {
+        return done(new GitHubResult.NoAnswer<>("pagination link leaves " + origin(URI.create(base))));
+      }
+      return page(next.get(), stopAt, seen, pageNo + 1);
+    });
+  }
+
+  private HttpRequest post(String path, String json) {
+    return withHeaders(HttpRequest.POST(base + path), JSON_MEDIA)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
+  }
+
+  private HttpRequest withHeaders(HttpRequest request, String accept) {
+    return request.addHeaders(List.of(
+        Authorization.oauth2(token.reveal()),
+        HttpHeader.parse("Accept", accept),
+        HttpHeader.parse("X-GitHub-Api-Version", API_VERSION),
+        HttpHeader.parse("User-Agent", USER_AGENT)));
+  }
+
+  /** One request, its whole (bounded) answer read, classified, within the timeout. */
+  private CompletionStage<GitHubResult<Answer>> send(HttpRequest request) {
+    CompletionStage<GitHubResult<Answer>> stage =
+        http.singleRequest(request).thenCompose(this::strict).thenApply(GitHubClient::classified);
+    return withTimeout(stage);
+  }
+
+  private static GitHubResult<Answer> classified(Answer a) {
+    if (a.status() / 100 == 2) return new GitHubResult.Ok<>(a);
+    return ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now());
+  }
+
+  private CompletionStage<Answer> strict(HttpResponse response) {
+    return response.entity().toStrict(timeout.toMillis(), MAX_JSON_BYTES, materializer)
+        .thenApply(e -> new Answer(response.status().intValue(), headers(response), e.getData().utf8String()));
+  }
+
+  /**
+   * Bounds a call by the request timeout. The stage underneath keeps running and still drains its answer;
+   * a write that times out may have landed, which the caller must assume.
+   */
+  private <T> CompletionStage<GitHubResult<T>> withTimeout(CompletionStage<GitHubResult<T>> stage) {
+    return stage.toCompletableFuture().copy()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((r, err) -> err == null ? r : new GitHubResult.NoAnswer<>(describe(err)));
+  }
+
+  private String describe(Throwable err) {
+    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+        ? err.getCause() : err;
+    if (cause instanceof TimeoutException) return "no answer within " + timeout.toMillis() + " ms";
+    String msg = cause.getMessage();
+    return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+  }
+
+  private static Map<String, String> headers(HttpResponse response) {
+    Map<String, String> out = new HashMap<>();
+    for (HttpHeader h : response.getHeaders()) out.putIfAbsent(h.lowercaseName(), h.value());
+    return out;
+  }
+
+  private boolean sameOrigin(String url) {
+    try {
+      return origin(URI.create(url)).equals(origin(URI.create(base)));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String origin(URI u) {
+    return (u.getScheme() + "://" + u.getHost() + ":" + u.getPort()).toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> names(String body) {
+    try {
+      List<String> out = new ArrayList<>();
+      for (JsonNode n : Json.MAPPER.readTree(body)) out.add(n.path("name").asText(""));
+      return out;
+    } catch (Exception e) {
+      // The labels were added (2xx); an unreadable echo of them changes nothing.
+      return List.of();
+    }
+  }
+
+  private static Optional<String> commentId(String body) {
+    try {
+      JsonNode id = Json.MAPPER.readTree(body).get("id");
+      return id != null && id.canConvertToLong() ? Optional.of(id.asText()) : Optional.empty();
+    } catch (Exception e) {
+      // The comment exists (201) even if its echo cannot be read; the id is then unknown.
+      return Optional.empty();
+    }
+  }
+
+  private static <A, B> GitHubResult<B> map(GitHubResult<A> r, Function<A, B> f) {
+    return r instanceof GitHubResult.Ok<A> ok ? new GitHubResult.Ok<>(f.apply(ok.value())) : r.failure();
+  }
+
+  /** Repository names come from webhook payloads; anything else never becomes part of a URL path. */
+  private static <T> GitHubResult<T> invalid(String repository) {
+    return new GitHubResult.HttpError<>(400, "invalid repository name '" + repository + "'");
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
+  }
+}
