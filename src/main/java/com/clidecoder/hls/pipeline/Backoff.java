@@ -1,0 +1,21 @@
+package com.clidecoder.hls.pipeline;
+
+import com.clidecoder.hls.config.HlsConfig;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Exponential backoff with jitter for failed attempts; a server's retry-after is a floor, never shortened. */
+final class Backoff {
+  private Backoff() {}
+
+  /** The wait before attempt {@code retryCount + 1}, given how many attempts already failed. */
+  static Duration next(HlsConfig.Workers workers, int retryCount, Optional<Duration> retryAfter) {
+    double base = workers.backoffMin().toMillis() * Math.pow(2, Math.min(retryCount, 30));
+    double capped = Math.min(base, workers.backoffMax().toMillis());
+    double jitter = 1 + workers.randomFactor() * ThreadLocalRandom.current().nextDouble();
+    long millis = (long) Math.min(capped * jitter, workers.backoffMax().toMillis() * (1 + workers.randomFactor()));
+    Duration wait = Duration.ofMillis(millis);
+    return retryAfter.filter(r -> r.compareTo(wait) > 0).orElse(wait);
+  }
+}

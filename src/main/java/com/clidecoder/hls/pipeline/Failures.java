@@ -1,0 +1,61 @@
+package com.clidecoder.hls.pipeline;
+
+import com.clidecoder.hls.claude.ClaudeAnalyst;
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.github.GitHubActuator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * How a failed attempt ends for {@link RepoActor}: retried later with backoff (durably, in the store),
+ * failed for good, or returned untouched while analysis pauses (bad key, spend limit).
+ */
+final class Failures {
+  private Failures() {}
+
+  static Behavior<RepoActor.Command> analysis(RepoActor actor, RepoActor.Job job, ClaudeAnalyst.Failed f) {
+    return switch (f.kind()) {
+      case RETRYABLE -> retry(actor, job, "Claude: " + f.message(), f.retryAfter());
+      case PERMANENT -> permanent(actor, job, "Claude: " + f.message());
+      case PAUSE_AUTH, PAUSE_SPEND_LIMIT -> pause(actor, job, f);
+    };
+  }
+
+  static Behavior<RepoActor.Command> action(RepoActor actor, RepoActor.Job job, GitHubActuator.Failed f) {
+    return retry(actor, job, "GitHub: " + f.message(), f.retryAfter());
+  }
+
+  static Behavior<RepoActor.Command> permanent(RepoActor actor, RepoActor.Job job, String message) {
+    QueuedEvent e = job.event();
+    actor.ctx().getLog().warn("event=failed id={} repo={} error=\"{}\"", e.id(), e.repository(), message);
+    return actor.store(job, () -> actor.pipeline().events().markFailed(e.id(), message, actor.now()));
+  }
+
+  /** Schedules the next attempt, or fails the event once {@code max-retries} attempts have failed. */
+  static Behavior<RepoActor.Command> retry(RepoActor actor, RepoActor.Job job, String message,
+      Optional<Duration> retryAfter) {
+    QueuedEvent e = job.event();
+    HlsConfig.Workers workers = job.config().workers();
+    if (e.retryCount() + 1 > workers.maxRetries()) {
+      return permanent(actor, job, "gave up after " + (e.retryCount() + 1) + " attempts: " + message);
+    }
+    Instant at = actor.now().plus(Backoff.next(workers, e.retryCount(), retryAfter));
+    actor.ctx().getLog().info("event=retry id={} repo={} attempt={} at={} error=\"{}\"", e.id(), e.repository(),
+        e.retryCount() + 1, at, message);
+    return actor.store(job, () -> actor.pipeline().events().scheduleRetry(e.id(), message, at));
+  }
+
+  /** A bad key or a spend limit affects every event: pause analysis, return this one untouched. */
+  private static Behavior<RepoActor.Command> pause(RepoActor actor, RepoActor.Job job, ClaudeAnalyst.Failed f) {
+    HlsConfig.Workers workers = job.config().workers();
+    Duration duration = f.retryAfter().orElse(workers.backoffMax());
+    String reason = (f.kind() == ClaudeAnalyst.FailureKind.PAUSE_AUTH ? "Anthropic rejected the API key: "
+        : "Anthropic spend limit reached: ") + f.message();
+    actor.pauseAnalysis(reason, duration);
+    Instant at = actor.now().plus(duration);
+    return actor.store(job, () -> actor.pipeline().events().release(job.event().id(), at));
+  }
+}

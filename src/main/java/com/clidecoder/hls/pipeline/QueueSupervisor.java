@@ -1,0 +1,331 @@
+package com.clidecoder.hls.pipeline;
+
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.domain.QueuedEvent;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Claims due events from the store and hands each to the {@link RepoActor} of its repository, one
+ * event per repository at a time and at most {@code max-concurrent-analyses} in flight. Woken by the
+ * intake as events arrive; a poll timer is only the fallback. Pauses claiming while the daily budget
+ * is spent or the analyst reports a bad key or a spend limit.
+ */
+public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Command> {
+
+  public sealed interface Command {}
+
+  /** New events were committed: claim now rather than at the next poll. */
+  public record Wake() implements Command {}
+
+  public record Reconfigure(HlsConfig config) implements Command {}
+
+  public record GetStatus(ActorRef<Status> replyTo) implements Command {}
+
+  /** Stop claiming, let in-flight events finish until the deadline, then return the rest to the queue. */
+  public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
+
+  /** What {@code /health} and the dashboard show of the pipeline. */
+  public record Status(Optional<String> pausedBecause, int inFlight, int maxInFlight, int repositoryActors) {
+    public String analysis() {
+      return pausedBecause.map(r -> "paused: " + r).orElse("running");
+    }
+  }
+
+  // From RepoActor
+  record EventFinished(String repository, long eventId) implements Command {}
+
+  /** The repository actor failed unexpectedly with this event: count it as a failed attempt. */
+  record EventAborted(String repository, QueuedEvent event, String reason) implements Command {}
+
+  record PauseAnalysis(String reason, Duration duration) implements Command {}
+
+  record RepoIdle(String repository) implements Command {}
+
+  private record RepoStopped(String repository) implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record Recovered(int released, Throwable failure) implements Command {}
+
+  private record Claimed(ClaimResult result, Throwable failure) implements Command {}
+
+  private record DrainDeadline() implements Command {}
+
+  private record Released(Throwable failure) implements Command {}
+
+  private record ClaimResult(int requested, List<QueuedEvent> events, Optional<Instant> nextDue,
+      Optional<String> budgetPause, Optional<Instant> budgetResumes) {}
+
+  private static final Object POLL = "poll";
+  private static final Object DUE = "due";
+  private static final Object RESUME = "resume";
+
+  private final Pipeline pipeline;
+  private final TimerScheduler<Command> timers;
+  private final String owner = "hls-" + UUID.randomUUID();
+  private final Map<String, ActorRef<RepoActor.Command>> repos = new HashMap<>();
+  private final Map<String, QueuedEvent> inFlight = new HashMap<>();
+  private HlsConfig config;
+  private boolean recovered;
+  private boolean recovering;
+  private boolean claiming;
+  private boolean claimAgain;
+  private Optional<String> pausedBecause = Optional.empty();
+  private Instant pausedUntil = Instant.MIN;
+  private ActorRef<Done> drainedReplyTo;
+  private boolean drainReplied;
+
+  public static Behavior<Command> create(HlsConfig config, Pipeline pipeline) {
+    return Behaviors.<Command>supervise(
+            Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new QueueSupervisor(ctx, timers, config, pipeline))))
+        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
+  }
+
+  private QueueSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig config,
+      Pipeline pipeline) {
+    super(ctx);
+    this.timers = timers;
+    this.config = config;
+    this.pipeline = pipeline;
+    timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
+    recover();
+  }
+
+  /** This process holds the database's instance lock, so every 'processing' row was left by a dead one. */
+  private void recover() {
+    recovering = true;
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> pipeline.events().releaseExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE)), pipeline.jdbc()),
+        Recovered::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Recovered.class, this::onRecovered)
+        .onMessage(Wake.class, m -> claim())
+        .onMessage(Tick.class, m -> claim())
+        .onMessage(Claimed.class, this::onClaimed)
+        .onMessage(EventFinished.class, this::onFinished)
+        .onMessage(EventAborted.class, this::onAborted)
+        .onMessage(PauseAnalysis.class, this::onPause)
+        .onMessage(RepoIdle.class, this::onRepoIdle)
+        .onMessage(RepoStopped.class, m -> {
+          repos.remove(m.repository());
+          return this;
+        })
+        .onMessage(Reconfigure.class, this::onReconfigure)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(DrainDeadline.class, m -> releaseInFlight())
+        .onMessage(Released.class, this::onReleased)
+        .build();
+  }
+
+  private Behavior<Command> onRecovered(Recovered m) {
+    recovering = false;
+    if (m.failure() != null) {
+      getContext().getLog().warn("event=recover-failed error={}", m.failure().getMessage());
+    } else {
+      recovered = true;
+      if (m.released() > 0) getContext().getLog().info("event=recovered released={}", m.released());
+    }
+    return claim();
+  }
+
+  private Behavior<Command> claim() {
+    if (!recovered) {
+      if (!recovering) recover();
+      return this;
+    }
+    if (drainedReplyTo != null) return this;
+    Instant now = pipeline.clock().instant();
+    if (pausedBecause.isPresent() && now.isBefore(pausedUntil)) return this;
+    pausedBecause = Optional.empty();
+    int capacity = config.workers().maxConcurrentAnalyses() - inFlight.size();
+    if (capacity <= 0) return this;
+    if (claiming) {
+      claimAgain = true;
+      return this;
+    }
+    claiming = true;
+    claimAgain = false;
+    Set<String> busy = Set.copyOf(inFlight.keySet());
+    HlsConfig.Claude claude = config.claude();
+    Instant lease = now.plus(config.workers().leaseTimeout());
+    getContext().pipeToSelf(
+        CompletableFuture.supplyAsync(() -> claimDue(capacity, busy, now, lease, claude), pipeline.jdbc()),
+        Claimed::new);
+    return this;
+  }
+
+  /** Runs on the JDBC dispatcher: the budget check and the claim. */
+  private ClaimResult claimDue(int capacity, Set<String> busy, Instant now, Instant lease, HlsConfig.Claude claude) {
+    if (!claude.offline()) {
+      double spent = pipeline.stats().spentToday(now);
+      if (spent >= claude.dailyBudgetUsd()) {
+        Instant midnight = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        String reason = String.format("daily budget of $%s reached ($%.4f spent today); resumes at %s",
+            java.math.BigDecimal.valueOf(claude.dailyBudgetUsd()).stripTrailingZeros().toPlainString(), spent, midnight);
+        return new ClaimResult(capacity, List.of(), Optional.empty(), Optional.of(reason), Optional.of(midnight));
+      }
+    }
+    List<QueuedEvent> events = pipeline.events().claimHeads(capacity, busy, now, owner, lease);
+    return new ClaimResult(capacity, events, pipeline.events().nextDue(), Optional.empty(), Optional.empty());
+  }
+
+  private Behavior<Command> onClaimed(Claimed m) {
+    claiming = false;
+    if (m.failure() != null) {
+      getContext().getLog().warn("event=claim-failed error={}", m.failure().getMessage());
+      return this; // the poll timer tries again
+    }
+    ClaimResult r = m.result();
+    if (r.budgetPause().isPresent()) {
+      return pause(r.budgetPause().get(), Duration.between(pipeline.clock().instant(), r.budgetResumes().get()));
+    }
+    for (QueuedEvent event : r.events()) {
+      inFlight.put(event.repository(), event);
+      repoActor(event.repository()).tell(new RepoActor.Process(event, config));
+    }
+    r.nextDue().ifPresent(this::wakeAt);
+    // A full batch means more may be waiting; a wake during the claim may have brought more.
+    if (claimAgain || (!r.events().isEmpty() && r.events().size() == r.requested())) return claim();
+    return this;
+  }
+
+  /** Sleeps until the next retry is due when that is sooner than the poll. */
+  private void wakeAt(Instant due) {
+    Duration wait = Duration.between(pipeline.clock().instant(), due);
+    if (wait.isNegative() || wait.isZero() || wait.compareTo(config.workers().pollInterval()) >= 0) return;
+    timers.startSingleTimer(DUE, new Tick(), wait.plusMillis(5));
+  }
+
+  private ActorRef<RepoActor.Command> repoActor(String repository) {
+    return repos.computeIfAbsent(repository, repo -> {
+      ActorRef<RepoActor.Command> child = getContext().spawn(
+          RepoActor.create(repo, getContext().getSelf(), pipeline, config.workers().repoIdleTimeout()),
+          "repo-" + URLEncoder.encode(repo, StandardCharsets.UTF_8));
+      getContext().watchWith(child, new RepoStopped(repo));
+      return child;
+    });
+  }
+
+  private Behavior<Command> onFinished(EventFinished m) {
+    inFlight.remove(m.repository());
+    if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
+    return claim();
+  }
+
+  private Behavior<Command> onAborted(EventAborted m) {
+    inFlight.remove(m.repository());
+    QueuedEvent e = m.event();
+    Instant now = pipeline.clock().instant();
+    HlsConfig.Workers workers = config.workers();
+    getContext().getLog().warn("event=aborted id={} repo={} reason={}", e.id(), e.repository(), m.reason());
+    CompletableFuture.runAsync(() -> {
+      if (e.retryCount() + 1 > workers.maxRetries()) {
+        pipeline.events().markFailed(e.id(), "gave up after " + (e.retryCount() + 1) + " attempts: " + m.reason(), now);
+      } else {
+        pipeline.events().scheduleRetry(e.id(), m.reason(), now.plus(Backoff.next(workers, e.retryCount(), Optional.empty())));
+      }
+    }, pipeline.jdbc());
+    if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
+    return claim();
+  }
+
+  private Behavior<Command> onPause(PauseAnalysis m) {
+    return pause(m.reason(), m.duration());
+  }
+
+  private Behavior<Command> pause(String reason, Duration duration) {
+    if (pausedBecause.isEmpty() || !pausedBecause.get().equals(reason)) {
+      getContext().getLog().warn("event=analysis-paused reason=\"{}\" for={}", reason, duration);
+    }
+    pausedBecause = Optional.of(reason);
+    pausedUntil = pipeline.clock().instant().plus(duration);
+    timers.startSingleTimer(RESUME, new Tick(), duration.plusMillis(5));
+    return this;
+  }
+
+  private Behavior<Command> onRepoIdle(RepoIdle m) {
+    // Only the supervisor stops a child, and only when it has no event: no work can be sent to a dying actor.
+    ActorRef<RepoActor.Command> child = repos.get(m.repository());
+    if (child != null && !inFlight.containsKey(m.repository())) {
+      repos.remove(m.repository());
+      getContext().stop(child);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReconfigure(Reconfigure m) {
+    config = m.config();
+    // A reload may fix the key or raise the budget: try again now.
+    pausedBecause = Optional.empty();
+    timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
+    return claim();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus m) {
+    Optional<String> paused = pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
+    m.replyTo().tell(new Status(paused, inFlight.size(), config.workers().maxConcurrentAnalyses(), repos.size()));
+    return this;
+  }
+
+  private Behavior<Command> onDrain(Drain m) {
+    drainedReplyTo = m.replyTo();
+    timers.cancel(POLL);
+    if (inFlight.isEmpty()) return drained();
+    getContext().getLog().info("event=draining in_flight={} deadline={}", inFlight.size(), m.deadline());
+    timers.startSingleTimer(new DrainDeadline(), m.deadline());
+    return this;
+  }
+
+  private Behavior<Command> releaseInFlight() {
+    List<QueuedEvent> left = List.copyOf(inFlight.values());
+    getContext().getLog().info("event=drain-deadline returning={} to the queue", left.size());
+    Instant now = pipeline.clock().instant();
+    getContext().pipeToSelf(
+        CompletableFuture.runAsync(() -> left.forEach(e -> pipeline.events().release(e.id(), now)), pipeline.jdbc()),
+        (ok, err) -> new Released(err));
+    return this;
+  }
+
+  private Behavior<Command> onReleased(Released m) {
+    if (m.failure() != null) {
+      getContext().getLog().warn("event=release-failed error={} (rows return at next start)", m.failure().getMessage());
+    }
+    inFlight.clear();
+    return drained();
+  }
+
+  private Behavior<Command> drained() {
+    if (drainedReplyTo != null && !drainReplied) {
+      drainReplied = true;
+      drainedReplyTo.tell(Done.getInstance());
+    }
+    return this;
+  }
+}

@@ -1,0 +1,206 @@
+package com.clidecoder.hls.pipeline;
+
+import com.clidecoder.hls.claude.ClaudeAnalyst;
+import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.domain.AnalysisRecord;
+import com.clidecoder.hls.domain.AnalysisRequest;
+import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.github.GitHubActuator;
+import com.clidecoder.hls.store.ActionStore.ActionRow;
+import com.clidecoder.hls.store.AnalysisStore.StoredAnalysis;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Works through one repository's events, one at a time, in the order the supervisor hands them over:
+ * decide, analyse (or reuse a stored analysis), persist, then perform each action through the
+ * actuator, recording each before and after so a retry or a restart never acts twice.
+ */
+public final class RepoActor {
+
+  public sealed interface Command {}
+
+  /** Handle this claimed event; the supervisor sends one at a time. */
+  public record Process(QueuedEvent event, HlsConfig config) implements Command {}
+
+  private record Stored(Throwable failure) implements Command {}
+
+  private record Loaded(Optional<StoredAnalysis> analysis, Throwable failure) implements Command {}
+
+  private record GotDiff(GitHubActuator.DiffResult result) implements Command {}
+
+  private record FromAnalyst(ClaudeAnalyst.Reply reply) implements Command {}
+
+  private record AnalysisSaved(AnalysisRecord record, Throwable failure) implements Command {}
+
+  private record IdleTimeout() implements Command {}
+
+  // The action phase (see Actions)
+  record ActionPlanned(Optional<ActionRow> before, Throwable failure) implements Command {}
+
+  record ActionPerformed(GitHubActuator.Outcome outcome) implements Command {}
+
+  record ActionRecorded(Throwable failure) implements Command {}
+
+  private static final Object IDLE = "idle";
+
+  private final String repository;
+  private final ActorRef<QueueSupervisor.Command> supervisor;
+  private final Pipeline pipeline;
+  private final Duration idleTimeout;
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ClaudeAnalyst.Reply> analystReplies;
+
+  public static Behavior<Command> create(
+      String repository, ActorRef<QueueSupervisor.Command> supervisor, Pipeline pipeline, Duration idleTimeout) {
+    // An unexpected exception restarts the actor; PreRestart reports the event so it is retried durably.
+    return Behaviors.<Command>supervise(Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+            new RepoActor(repository, supervisor, pipeline, idleTimeout, ctx, timers).idle())))
+        .onFailure(SupervisorStrategy.restart());
+  }
+
+  private RepoActor(String repository, ActorRef<QueueSupervisor.Command> supervisor, Pipeline pipeline,
+      Duration idleTimeout, ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+    this.repository = repository;
+    this.supervisor = supervisor;
+    this.pipeline = pipeline;
+    this.idleTimeout = idleTimeout;
+    this.ctx = ctx;
+    this.timers = timers;
+    this.analystReplies = ctx.messageAdapter(ClaudeAnalyst.Reply.class, FromAnalyst::new);
+  }
+
+  private Behavior<Command> idle() {
+    timers.startSingleTimer(IDLE, new IdleTimeout(), idleTimeout);
+    return Behaviors.receive(Command.class)
+        .onMessage(Process.class, this::onProcess)
+        .onMessage(IdleTimeout.class, m -> {
+          supervisor.tell(new QueueSupervisor.RepoIdle(repository));
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private Behavior<Command> onProcess(Process m) {
+    timers.cancel(IDLE);
+    Job job = new Job(m.event(), m.config());
+    EventPlan plan = EventPlanner.plan(m.event(), m.config());
+    if (plan instanceof EventPlan.Skip skip) {
+      ctx.getLog().info("event=skipped id={} repo={} reason=\"{}\"", job.event().id(), repository, skip.reason());
+      return store(job, () -> pipeline.events().markSkipped(job.event().id(), skip.reason(), now()));
+    }
+    EventPlan.Analyse analyse = (EventPlan.Analyse) plan;
+    ctx.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> pipeline.analyses().latestFor(job.event().id()), pipeline.jdbc()),
+        Loaded::new);
+    return busy(job, receive(job).onMessage(Loaded.class, l -> onLoaded(job, analyse, l)));
+  }
+
+  private Behavior<Command> onLoaded(Job job, EventPlan.Analyse plan, Loaded l) {
+    if (l.failure() != null) return abort(job, "cannot read analyses: " + l.failure().getMessage());
+    if (l.analysis().isPresent()) {
+      // A retry after the actions failed: the analysis is paid for already.
+      return Actions.start(this, job, plan, l.analysis().get().record().analysis());
+    }
+    if (plan.pullRequest() > 0 && !job.config().github().effectiveDryRun()) {
+      pipeline.actuator().tell(new GitHubActuator.FetchDiff(repository, plan.pullRequest(),
+          ctx.messageAdapter(GitHubActuator.DiffResult.class, GotDiff::new)));
+      return busy(job, receive(job).onMessage(GotDiff.class, d -> {
+        d.result().error().ifPresent(e -> ctx.getLog().info("event=diff-unavailable id={} error=\"{}\"", job.event().id(), e));
+        return analyse(job, plan, d.result().diff());
+      }));
+    }
+    return analyse(job, plan, Optional.empty());
+  }
+
+  private Behavior<Command> analyse(Job job, EventPlan.Analyse plan, Optional<String> diff) {
+    QueuedEvent e = job.event();
+    AnalysisRequest request = new AnalysisRequest(e.id(), e.deliveryId(), e.eventType(), e.action(), e.repository(),
+        plan.payload(), diff, Optional.empty());
+    pipeline.analyst().tell(new ClaudeAnalyst.Analyse(request, analystReplies));
+    return busy(job, receive(job).onMessage(FromAnalyst.class, r -> onAnalyst(job, plan, r.reply())));
+  }
+
+  private Behavior<Command> onAnalyst(Job job, EventPlan.Analyse plan, ClaudeAnalyst.Reply reply) {
+    if (reply instanceof ClaudeAnalyst.Failed f) return Failures.analysis(this, job, f);
+    AnalysisRecord record = ((ClaudeAnalyst.Analysed) reply).record();
+    long eventId = job.event().id();
+    ctx.getLog().info("event=analysed id={} repo={} provider={} labels={} cost_usd={}", eventId, repository,
+        record.provider(), record.analysis().labels(), String.format("%.5f", record.costUsd()));
+    ctx.pipeToSelf(
+        CompletableFuture.supplyAsync(() -> pipeline.analyses().insert(eventId, record, now()), pipeline.jdbc()),
+        (id, err) -> new AnalysisSaved(record, err));
+    return busy(job, receive(job).onMessage(AnalysisSaved.class, s -> s.failure() != null
+        ? abort(job, "cannot store the analysis: " + s.failure().getMessage())
+        : Actions.start(this, job, plan, s.record().analysis())));
+  }
+
+  // ---- shared steps, used by Actions and Failures ----
+
+  /** Runs a final store update for the event, then reports it finished. */
+  Behavior<Command> store(Job job, Runnable update) {
+    ctx.pipeToSelf(CompletableFuture.runAsync(update, pipeline.jdbc()), (ok, err) -> new Stored(err));
+    return busy(job, receive(job).onMessage(Stored.class, s -> {
+      if (s.failure() != null) return abort(job, "cannot record the outcome: " + s.failure().getMessage());
+      supervisor.tell(new QueueSupervisor.EventFinished(repository, job.event().id()));
+      return idle();
+    }));
+  }
+
+  /** Hands the event back to the supervisor, which counts it as a failed attempt. */
+  Behavior<Command> abort(Job job, String reason) {
+    supervisor.tell(new QueueSupervisor.EventAborted(repository, job.event(), reason));
+    return idle();
+  }
+
+  void pauseAnalysis(String reason, Duration duration) {
+    supervisor.tell(new QueueSupervisor.PauseAnalysis(reason, duration));
+  }
+
+  /** Messages every busy state handles: a restart in the middle of an event reports it. */
+  BehaviorBuilder<Command> receive(Job job) {
+    return Behaviors.receive(Command.class)
+        .onSignal(PreRestart.class, sig -> {
+          supervisor.tell(new QueueSupervisor.EventAborted(repository, job.event(), "repository actor restarted"));
+          return Behaviors.same();
+        });
+  }
+
+  Behavior<Command> busy(Job job, BehaviorBuilder<Command> builder) {
+    return builder.build();
+  }
+
+  java.time.Instant now() {
+    return pipeline.clock().instant();
+  }
+
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
+  ActorContext<Command> ctx() {
+    return ctx;
+  }
+
+  String repository() {
+    return repository;
+  }
+
+  <T> void pipe(Supplier<T> blocking, java.util.function.BiFunction<T, Throwable, Command> toMessage) {
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(blocking, pipeline.jdbc()), toMessage::apply);
+  }
+
+  /** The event being worked on and the config it is worked with. */
+  record Job(QueuedEvent event, HlsConfig config) {}
+}
