@@ -20,6 +20,8 @@ CREATE TABLE webhook_events_new (
     lease_owner       TEXT,
     lease_expires_at  INTEGER
 );
+-- Carry the AUTOINCREMENT high-water mark over first: ids of deleted events are never handed out again.
+INSERT INTO sqlite_sequence (name, seq) SELECT 'webhook_events_new', seq FROM sqlite_sequence WHERE name = 'webhook_events';
 INSERT INTO webhook_events_new (id, delivery_id, event_type, repository, action, payload_json, signature, status,
     retry_count, priority, created_at, scheduled_at, started_at, completed_at, error_message)
   SELECT id, delivery_id, event_type, repository, action, payload_json, signature, status,

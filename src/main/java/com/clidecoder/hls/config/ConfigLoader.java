@@ -9,10 +9,12 @@ import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Loads HOCON: environment overrides, then the user's file, then {@code reference.conf}. Validates
@@ -30,6 +32,9 @@ public final class ConfigLoader {
           "ANTHROPIC_BASE_URL", "hls.claude.api-url",
           "ANTHROPIC_API_KEY", "hls.claude.api-key",
           "HLS_ADMIN_TOKEN", "hls.admin.token");
+
+  /** Origin description of values taken from the environment, so problems can say where they came from. */
+  static final String ENV_ORIGIN = "environment variable ";
 
   static final List<String> SECRET_KEYS =
       List.of("github.token", "github.webhook-secret", "claude.api-key", "admin.token");
@@ -67,7 +72,14 @@ public final class ConfigLoader {
     } catch (ConfigException e) {
       throw new ConfigProblems(List.of("configuration cannot be resolved: " + e.getMessage()));
     }
-    HlsConfig hls = HlsConfigBuilder.build(merged, file, problems);
+    HlsConfig hls;
+    try {
+      hls = HlsConfigBuilder.build(merged, file, problems);
+    } catch (ConfigException e) {
+      // A shape the readers did not foresee: still one clean report, not a stack trace.
+      problems.add("configuration is not usable: " + e.getMessage());
+      throw new ConfigProblems(problems);
+    }
     if (!problems.isEmpty()) throw new ConfigProblems(problems);
     return new Loaded(hls, merged);
   }
@@ -87,17 +99,34 @@ public final class ConfigLoader {
     try {
       return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new ConfigProblems(List.of("config file " + file + ": " + e.getMessage()));
+      throw new ConfigProblems(List.of(syntaxProblem(file, e)));
     }
   }
 
+  /**
+   * The parser quotes the text it stumbled on, which may be a token or key written on the same line
+   * ({@code token "ghp_..."} without {@code =} is reported as key 'token "ghp_..."'). Keep the line
+   * and the parser's words, mask every quoted excerpt longer than one character.
+   */
+  static String syntaxProblem(Path file, ConfigException e) {
+    String detail = e.getMessage();
+    if (e.origin() != null && detail.startsWith(e.origin().description() + ": ")) {
+      detail = detail.substring(e.origin().description().length() + 2);
+    }
+    detail = Pattern.compile("'([^']*)'").matcher(detail)
+        .replaceAll(m -> m.group(1).length() <= 1 ? Matcher.quoteReplacement(m.group()) : "'…'");
+    int line = e.origin() != null ? e.origin().lineNumber() : -1;
+    return "config file " + file + (line > 0 ? " line " + line : "") + ": syntax error: " + detail;
+  }
+
   private static Config envOverrides(Map<String, String> env) {
-    Map<String, Object> values = new HashMap<>();
-    ENV_KEYS.forEach(
-        (var, key) -> {
-          String v = env.get(var);
-          if (v != null && !v.isBlank()) values.put(key, v.strip());
-        });
-    return ConfigFactory.parseMap(values, "environment");
+    Config overrides = ConfigFactory.empty("environment");
+    for (Map.Entry<String, String> e : new TreeMap<>(ENV_KEYS).entrySet()) {
+      String v = env.get(e.getKey());
+      if (v != null && !v.isBlank()) {
+        overrides = overrides.withValue(e.getValue(), ConfigValueFactory.fromAnyRef(v.strip(), ENV_ORIGIN + e.getKey()));
+      }
+    }
+    return overrides;
   }
 }

@@ -2,10 +2,12 @@ package com.clidecoder.hls.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -25,8 +27,27 @@ final class ConfigReader {
     this.problems = problems;
   }
 
+  /**
+   * The reader of a sub-object. When the value there is not an object, that is reported once and an
+   * empty reader is returned whose findings are dropped: the rest of the config is still checked, and
+   * the missing sub-keys are not reported on top.
+   */
   ConfigReader section(String path) {
-    return new ConfigReader(config.getConfig(path), key(path) + ".", problems);
+    try {
+      return new ConfigReader(config.getConfig(path), key(path) + ".", problems);
+    } catch (ConfigException.Missing e) {
+      problems.add(key(path) + ": is required (an object of settings)" + origin(path));
+    } catch (ConfigException e) {
+      // The type only, not the value: the section may be the one holding secrets.
+      problems.add(key(path) + ": is a " + config.getValue(path).valueType().name().toLowerCase(java.util.Locale.ROOT)
+          + ", expected an object of settings" + origin(path));
+    }
+    return new ConfigReader(ConfigFactory.empty(), key(path) + ".", new ArrayList<>());
+  }
+
+  /** Where this reader collects problems (a throwaway list for a section that was not an object). */
+  List<String> problems() {
+    return problems;
   }
 
   Config rawConfig() {
@@ -38,7 +59,14 @@ final class ConfigReader {
   }
 
   void problem(String path, Object value, String allowed) {
-    problems.add(key(path) + ": " + describe(value) + " is not valid (" + allowed + ")");
+    problems.add(key(path) + ": " + describe(value) + " is not valid (" + allowed + ")" + origin(path));
+  }
+
+  /** Where a value came from when that is not the file: a value set by the environment is not in it. */
+  private String origin(String path) {
+    if (!config.hasPath(path)) return "";
+    String description = config.getValue(path).origin().description();
+    return description.startsWith(ConfigLoader.ENV_ORIGIN) ? " [from " + description + "]" : "";
   }
 
   boolean has(String path) {
@@ -59,7 +87,7 @@ final class ConfigReader {
     // Never echo the value of a secret in a problem message.
     if (!config.hasPath(path)) return Optional.empty();
     if (config.getValue(path).valueType() != ConfigValueType.STRING) {
-      problems.add(key(path) + ": must be a string");
+      problems.add(key(path) + ": must be a string" + origin(path));
       return Optional.empty();
     }
     String s = config.getString(path).strip();
@@ -71,7 +99,7 @@ final class ConfigReader {
   }
 
   int intIn(String path, int min, int max, int fallback) {
-    int v = read(path, () -> config.getInt(path), "a whole number", fallback);
+    int v = read(path, () -> config.getInt(path), "a whole number in " + min + ".." + max, fallback);
     if (v < min || v > max) {
       problem(path, v, "allowed: " + min + ".." + max);
       return fallback;

@@ -34,7 +34,7 @@ final class HlsConfigBuilder {
         new HlsConfig.Api(hls.section("api").bool("public-read", false)),
         new HlsConfig.Features(hls.section("features").bool("signature-validation", true)),
         logging(hls.section("logging")),
-        new RepositoryRules(RepositoryRulesReader.read(merged.getConfig("hls"), problems)),
+        new RepositoryRules(RepositoryRulesReader.read(hls.rawConfig(), hls.problems())),
         file);
   }
 
@@ -161,7 +161,7 @@ final class HlsConfigBuilder {
     Map<String, Set<String>> actions = new LinkedHashMap<>();
     if (!r.has(path)) return actions;
     ConfigReader section = r.section(path);
-    for (String event : r.rawConfig().getConfig(path).root().keySet()) {
+    for (String event : section.rawConfig().root().keySet()) {
       if (!HlsConfig.HANDLED_EVENTS.contains(event)) {
         section.problem(event, event, "event types: " + String.join(", ", HlsConfig.HANDLED_EVENTS));
         continue;

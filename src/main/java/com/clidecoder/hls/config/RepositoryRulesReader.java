@@ -64,27 +64,30 @@ final class RepositoryRulesReader {
     boolean autoApply = true;
     List<String> allowed = List.of();
     Map<String, String> map = new LinkedHashMap<>();
+    // Every key of an entry but its name is optional; what is left out takes the documented default.
     if (r.has("labels")) {
-      unknown(entry.getConfig("labels"), LABEL_KEYS, prefix + "labels.", problems);
       ConfigReader labels = r.section("labels");
-      autoApply = labels.bool("auto-apply", true);
+      unknown(labels.rawConfig(), LABEL_KEYS, prefix + "labels.", problems);
+      if (labels.has("auto-apply")) autoApply = labels.bool("auto-apply", true);
       if (labels.has("allowed")) allowed = labels.strings("allowed");
       if (labels.has("map")) {
-        for (String type : entry.getConfig("labels.map").root().keySet()) {
-          map.put(type, labels.section("map").string(com.typesafe.config.ConfigUtil.joinPath(type), type));
+        ConfigReader types = labels.section("map");
+        for (String type : types.rawConfig().root().keySet()) {
+          map.put(type, types.string(com.typesafe.config.ConfigUtil.joinPath(type), type));
         }
       }
     }
     boolean autoPost = true;
     if (r.has("comments")) {
-      unknown(entry.getConfig("comments"), COMMENT_KEYS, prefix + "comments.", problems);
-      autoPost = r.section("comments").bool("auto-post", true);
+      ConfigReader comments = r.section("comments");
+      unknown(comments.rawConfig(), COMMENT_KEYS, prefix + "comments.", problems);
+      if (comments.has("auto-post")) autoPost = comments.bool("auto-post", true);
     }
     Optional<Map<String, Set<String>>> analyze =
         r.has("analyze") ? Optional.of(HlsConfigBuilder.actionsByEvent(r, "analyze")) : Optional.empty();
     return new RepositoryRule(
         name,
-        r.bool("enabled", true),
+        !r.has("enabled") || r.bool("enabled", true),
         events,
         new RepositoryRule.Labels(autoApply, List.copyOf(allowed), Map.copyOf(map)),
         new RepositoryRule.Comments(autoPost),

@@ -16,7 +16,8 @@ final class UnknownKeys {
   private UnknownKeys() {}
 
   static List<String> find(Config user, Config reference) {
-    if (!user.hasPath("hls")) return List.of();
+    // Not an object: the builder reports that; here there are no keys to compare.
+    if (!(user.root().get("hls") instanceof ConfigObject)) return List.of();
     Set<String> known = new TreeSet<>();
     leaves(reference.getConfig("hls").root(), "hls", known);
     Set<String> given = new TreeSet<>();
@@ -24,6 +25,8 @@ final class UnknownKeys {
     List<String> problems = new ArrayList<>();
     for (String key : given) {
       if (known.contains(key) || key.equals("hls.repositories")) continue;
+      // A section given as a plain value (hls.server = 5) is a known section of the wrong type: the builder says so.
+      if (known.stream().anyMatch(k -> k.startsWith(key + "."))) continue;
       if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) continue;
       problems.add(key + ": unknown key" + nearest(key, known).map(k -> " (did you mean " + k + "?)").orElse(""));
     }

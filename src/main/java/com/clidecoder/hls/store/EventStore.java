@@ -19,6 +19,15 @@ import java.util.Optional;
 public final class EventStore {
   private static final String EVENT_COLUMNS =
       "id, delivery_id, event_type, repository, action, payload_json, retry_count, created_at";
+  /** Each repository's oldest waiting event: the only one of that repository that may be claimed. */
+  private static final String HEADS =
+      "SELECT MIN(id) FROM webhook_events WHERE status IN ('pending', 'retry') GROUP BY repository";
+  /** The heads that are due, highest priority first; package-private so a test can check its query plan. */
+  static final String CLAIM_HEADS_SQL =
+      "SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id IN (" + HEADS + ")"
+          + " AND scheduled_at <= ? ORDER BY priority DESC, id";
+  private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
+  private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
 
   private final Database db;
 
@@ -78,11 +87,7 @@ public final class EventStore {
     if (limit <= 0) return List.of();
     return db.transaction(c -> {
       List<QueuedEvent> claimed = new ArrayList<>();
-      String sql =
-          "SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id IN ("
-              + " SELECT MIN(id) FROM webhook_events WHERE status IN ('pending', 'retry') GROUP BY repository)"
-              + " AND scheduled_at <= ? ORDER BY priority DESC, id";
-      try (PreparedStatement heads = c.prepareStatement(sql);
+      try (PreparedStatement heads = c.prepareStatement(CLAIM_HEADS_SQL);
           PreparedStatement mark = c.prepareStatement(
               "UPDATE webhook_events SET status = 'processing', started_at = ?, lease_owner = ?,"
                   + " lease_expires_at = ? WHERE id = ? AND status IN ('pending', 'retry')")) {
@@ -97,7 +102,7 @@ public final class EventStore {
         for (QueuedEvent e : claimed) {
           mark.setLong(1, now.toEpochMilli());
           mark.setString(2, owner);
-          mark.setLong(3, leaseUntil.toEpochMilli());
+          mark.setLong(3, millis(leaseUntil));
           mark.setLong(4, e.id());
           mark.executeUpdate();
         }
@@ -112,7 +117,7 @@ public final class EventStore {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
               + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing' AND lease_expires_at <= ?")) {
-        s.setLong(1, now.toEpochMilli());
+        s.setLong(1, millis(now));
         return s.executeUpdate();
       }
     });
@@ -155,11 +160,14 @@ public final class EventStore {
         + " completed_at = NULL, error_message = NULL WHERE status = 'failed'", now.toEpochMilli());
   }
 
-  /** The earliest time a waiting event becomes due, if any (lets the supervisor sleep until then). */
+  /**
+   * The earliest time a repository's head becomes due, if any (lets the supervisor sleep until then).
+   * Only heads count: the later events of a repository whose head waits for a retry are not due before it.
+   */
   public Optional<Instant> nextDue() {
     return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement(
-              "SELECT MIN(scheduled_at) FROM webhook_events WHERE status IN ('pending', 'retry')");
+              "SELECT MIN(scheduled_at) FROM webhook_events WHERE id IN (" + HEADS + ")");
           ResultSet rs = s.executeQuery()) {
         long v = rs.next() ? rs.getLong(1) : 0;
         return rs.wasNull() || v == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
@@ -215,6 +223,13 @@ public final class EventStore {
         rs.getString("payload_json"),
         rs.getInt("retry_count"),
         Instant.ofEpochMilli(rs.getLong("created_at")));
+  }
+
+  /** Epoch millis, saturated: {@code Instant.MAX} ("everything") does not fit a long. */
+  static long millis(Instant t) {
+    if (t.isAfter(MAX_MILLIS)) return Long.MAX_VALUE;
+    if (t.isBefore(MIN_MILLIS)) return Long.MIN_VALUE;
+    return t.toEpochMilli();
   }
 
   static String day(Instant now) {

@@ -10,13 +10,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
  * Applies the versioned SQL files of {@code db/} (listed in {@code db/migrations.list}, packaged in the
- * jar). The applied version lives in {@code PRAGMA user_version}; each migration runs in one
+ * jar). The applied version lives in {@code PRAGMA user_version}; pending migrations run in one
  * transaction, so a failure leaves the file as it was.
  */
 public final class Migrations {
@@ -35,43 +36,76 @@ public final class Migrations {
   }
 
   static void migrate(Path path, SQLiteConfig base) {
-    SQLiteConfig config = new SQLiteConfig(base.toProperties());
-    // Table rebuilds drop tables that others reference; with foreign keys on that would cascade deletes.
-    config.enforceForeignKeys(false);
-    List<String> files = available();
-    try (Connection c = config.createConnection("jdbc:sqlite:" + path)) {
+    migrate(path, base, available().stream().map(file -> "db/" + file).toList());
+  }
+
+  /**
+   * Applies the migration resources (version N is the N-th) that the file does not have yet, all in
+   * one transaction: either the file reaches the last version or it is left exactly as it was.
+   */
+  static void migrate(Path path, SQLiteConfig base, List<String> resources) {
+    try (Connection c = migrationConfig(base).createConnection("jdbc:sqlite:" + path)) {
       int current = userVersion(c);
-      if (current > files.size()) {
+      if (current > resources.size()) {
         throw new StoreException(
             "database " + path + " has schema version " + current + " but this HLS knows versions up to "
-                + files.size() + ": run a newer HLS or restore a backup", null);
+                + resources.size() + ": run a newer HLS or restore a backup", null);
       }
-      for (int v = current + 1; v <= files.size(); v++) {
-        apply(c, v, files.get(v - 1), path);
+      if (current < resources.size()) applyAll(c, current, resources, path);
+      // Only now, with the schema known good, switch the journal (once per file; the pool asks again).
+      String journal = base.toProperties().getProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName);
+      if (journal != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA journal_mode = " + journal);
+        }
       }
     } catch (SQLException e) {
       throw new StoreException("cannot open database " + path + ": " + e.getMessage(), e);
     }
   }
 
-  private static void apply(Connection c, int version, String file, Path path) throws SQLException {
-    String sql = resource("db/" + file);
+  /**
+   * The pool's settings minus two. Foreign keys off: table rebuilds drop tables that others reference,
+   * and with foreign keys on that would cascade deletes. No journal_mode: switching to WAL rewrites the
+   * header, so a refused or failed migration would not leave the file as it was; WAL comes after.
+   * The properties are copied because {@code SQLiteConfig} keeps (and mutates) the object it is given.
+   */
+  private static SQLiteConfig migrationConfig(SQLiteConfig base) {
+    Properties props = new Properties();
+    props.putAll(base.toProperties());
+    props.remove(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName);
+    SQLiteConfig config = new SQLiteConfig(props);
+    config.enforceForeignKeys(false);
+    return config;
+  }
+
+  private static void applyAll(Connection c, int current, List<String> resources, Path path)
+      throws SQLException {
+    String resource = resources.get(current);
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      for (String statement : statements(sql)) s.executeUpdate(statement);
-      try (ResultSet fk = s.executeQuery("PRAGMA foreign_key_check")) {
-        if (fk.next()) throw new SQLException("foreign key check failed in table " + fk.getString(1));
+      for (int v = current + 1; v <= resources.size(); v++) {
+        resource = resources.get(v - 1);
+        for (String statement : statements(resource(resource))) s.executeUpdate(statement);
+        try (ResultSet fk = s.executeQuery("PRAGMA foreign_key_check")) {
+          if (fk.next()) throw new SQLException("foreign key check failed in table " + fk.getString(1));
+        }
+        s.executeUpdate("PRAGMA user_version = " + v);
       }
-      s.executeUpdate("PRAGMA user_version = " + version);
       c.commit();
-      log.info("event=migrated database={} version={} file={}", path, version, file);
-    } catch (SQLException e) {
+      log.info("event=migrated database={} from_version={} to_version={}", path, current, resources.size());
+    } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw new StoreException(
-          "migration " + file + " failed on " + path + " (the file is unchanged): " + e.getMessage(), e);
+          "migration " + fileName(resource) + " failed on " + path + " (the file is unchanged, still at version "
+              + current + "): " + e.getMessage(), e);
     } finally {
       c.setAutoCommit(true);
     }
+  }
+
+  private static String fileName(String resource) {
+    return resource.substring(resource.lastIndexOf('/') + 1);
   }
 
   static int userVersion(Connection c) throws SQLException {
