@@ -8,28 +8,53 @@ import static org.apache.pekko.http.javadsl.server.Directives.path;
 import com.clidecoder.hls.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code GET /health}: 200 while the database answers, 503 when it does not. */
+/**
+ * {@code GET /health}: {@code ok} while the database answers and analysis runs, {@code degraded}
+ * (still 200) while analysis is paused (budget, bad key, spend limit), {@code down} (503) when the
+ * database does not answer.
+ */
 public final class HealthRoute {
+  /** What the pipeline reports: why analysis is paused, if it is, and its figures. */
+  public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {}
+
   private final Database db;
   private final Executor jdbc;
+  private final Supplier<CompletionStage<PipelineHealth>> pipeline;
 
-  public HealthRoute(Database db, Executor jdbc) {
+  public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline) {
     this.db = db;
     this.jdbc = jdbc;
+    this.pipeline = pipeline;
   }
 
   public Route route() {
-    return path("health", () -> get(() ->
-        onSuccess(CompletableFuture.supplyAsync(db::ping, jdbc), up -> {
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("status", up ? "ok" : "down");
-          body.put("database", up ? "ok" : "unreachable");
-          return complete(up ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body, JsonReplies.JSON);
-        })));
+    return path("health", () -> get(() -> onSuccess(check(), body -> complete(
+        "down".equals(body.get("status")) ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.OK, body, JsonReplies.JSON))));
+  }
+
+  private CompletionStage<Map<String, Object>> check() {
+    CompletableFuture<Boolean> database = CompletableFuture.supplyAsync(db::ping, jdbc);
+    CompletionStage<Optional<PipelineHealth>> analysis = pipeline.get()
+        .thenApply(Optional::of)
+        .exceptionally(e -> Optional.empty()); // an unresponsive pipeline is reported, not a 500
+    return database.thenCombine(analysis, (up, p) -> {
+      Map<String, Object> body = new LinkedHashMap<>();
+      String analysisState = p.map(h -> h.pausedBecause().map(r -> "paused: " + r).orElse("running"))
+          .orElse("unknown: the pipeline did not answer");
+      boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent();
+      body.put("status", !up ? "down" : degraded ? "degraded" : "ok");
+      body.put("database", up ? "ok" : "unreachable");
+      body.put("analysis", analysisState);
+      p.ifPresent(h -> body.put("pipeline", h.figures()));
+      return body;
+    });
   }
 }

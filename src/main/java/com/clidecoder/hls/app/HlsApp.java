@@ -1,5 +1,16 @@
 package com.clidecoder.hls.app;
 
+import com.clidecoder.hls.claude.ClaudeAnalyst;
+import com.clidecoder.hls.github.GitHubActuator;
+import com.clidecoder.hls.pipeline.Pipeline;
+import com.clidecoder.hls.pipeline.QueueSupervisor;
+import com.clidecoder.hls.store.ActionStore;
+import com.clidecoder.hls.store.AnalysisStore;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
 import com.clidecoder.hls.config.ConfigLoader;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.store.Database;
@@ -56,10 +67,17 @@ public final class HlsApp {
     EventStore events = new EventStore(db);
     IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
         config.database().intakeBuffer(), java.time.Clock.systemUTC(), system);
-    Services services = new Services(config, db, events, new StatsStore(db), intake, jdbc, system);
+    StatsStore stats = new StatsStore(db);
+    ActorRef<QueueSupervisor.Command> supervisor = startPipeline(config, system, db, events, stats, jdbc);
+    Services services = new Services(config, db, events, stats, intake, jdbc, system, supervisor);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued.
+    // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued,
+    // and let in-flight events finish until the deadline; the rest returns to the queue.
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-intake", intake::drain);
+    Duration deadline = config.workers().shutdownDeadline();
+    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-pipeline", () ->
+        AskPattern.<QueueSupervisor.Command, Done>ask(supervisor, r -> new QueueSupervisor.Drain(deadline, r),
+            deadline.plusSeconds(5), system.scheduler()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
       db.close();
       lock.close();
@@ -81,11 +99,28 @@ public final class HlsApp {
         });
   }
 
-  /** The merged HOCON with pekko's HTTP limits raised to the configured payload cap. */
+  /** One analyst, one actuator (one paced write lane per token) and the supervisor that feeds them. */
+  private static ActorRef<QueueSupervisor.Command> startPipeline(HlsConfig config, ActorSystem<Void> system,
+      Database db, EventStore events, StatsStore stats, Executor jdbc) {
+    ActorRef<ClaudeAnalyst.Command> analyst =
+        system.systemActorOf(ClaudeAnalyst.create(config.claude()), "claude-analyst", Props.empty());
+    ActorRef<GitHubActuator.Command> actuator =
+        system.systemActorOf(GitHubActuator.create(config.github()), "github-actuator", Props.empty());
+    Pipeline pipeline = new Pipeline(events, new AnalysisStore(db), new ActionStore(db), stats, jdbc, analyst,
+        actuator, Clock.systemUTC());
+    return system.systemActorOf(QueueSupervisor.create(config, pipeline), "queue-supervisor", Props.empty());
+  }
+
+  /**
+   * The merged HOCON with pekko's HTTP limits raised to the configured payload cap, and the
+   * service-stop phase long enough for the pipeline's drain deadline.
+   */
   private static Config actorConfig(ConfigLoader.Loaded loaded) {
     long cap = loaded.hls().server().maxPayloadBytes();
+    long stopMillis = loaded.hls().workers().shutdownDeadline().plusSeconds(10).toMillis();
     return ConfigFactory.parseMap(Map.of(
-            "pekko.http.server.parsing.max-content-length", String.valueOf(cap)))
+            "pekko.http.server.parsing.max-content-length", String.valueOf(cap),
+            "pekko.coordinated-shutdown.phases.service-stop.timeout", stopMillis + "ms"))
         .withFallback(loaded.merged());
   }
 

@@ -17,6 +17,12 @@ final class Failures {
   private Failures() {}
 
   static Behavior<RepoActor.Command> analysis(RepoActor actor, RepoActor.Job job, ClaudeAnalyst.Failed f) {
+    // A failed answer can still have been billed (cut off at max_tokens, bad JSON): count it in the budget.
+    f.usage().filter(u -> u.costUsd() > 0).ifPresent(u -> {
+      Instant now = actor.now();
+      java.util.concurrent.CompletableFuture.runAsync(
+          () -> actor.pipeline().analyses().recordUnusableCost(u.costUsd(), now), actor.pipeline().jdbc());
+    });
     return switch (f.kind()) {
       case RETRYABLE -> retry(actor, job, "Claude: " + f.message(), f.retryAfter());
       case PERMANENT -> permanent(actor, job, "Claude: " + f.message());
@@ -24,8 +30,18 @@ final class Failures {
     };
   }
 
+  /**
+   * A rate limit is waited out, not counted as a failed attempt (the actuator sets retryAfter only for
+   * rate limits); other retryable GitHub failures count towards max-retries.
+   */
   static Behavior<RepoActor.Command> action(RepoActor actor, RepoActor.Job job, GitHubActuator.Failed f) {
-    return retry(actor, job, "GitHub: " + f.message(), f.retryAfter());
+    if (f.retryAfter().isPresent()) {
+      Instant at = actor.now().plus(f.retryAfter().get());
+      actor.ctx().getLog().info("event=rate-limited id={} repo={} until={} message=\"{}\"", job.event().id(),
+          job.event().repository(), at, f.message());
+      return actor.store(job, () -> actor.pipeline().events().release(job.event().id(), at));
+    }
+    return retry(actor, job, "GitHub: " + f.message(), Optional.empty());
   }
 
   static Behavior<RepoActor.Command> permanent(RepoActor actor, RepoActor.Job job, String message) {

@@ -62,6 +62,14 @@ public final class AnalysisStore {
     });
   }
 
+  /** Spend on an answer that could not be used (cut off, malformed): it still counts against the budget. */
+  public void recordUnusableCost(double costUsd, Instant now) {
+    db.transaction(c -> {
+      DailyStats.add(c, now, 0, 0, 0, costUsd);
+      return null;
+    });
+  }
+
   /** The newest analysis of an event: a retried event reuses it instead of paying for a second one. */
   public Optional<StoredAnalysis> latestFor(long eventId) {
     return db.read(c -> {

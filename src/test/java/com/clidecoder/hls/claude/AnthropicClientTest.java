@@ -1,5 +1,6 @@
 package com.clidecoder.hls.claude;
 
+import com.clidecoder.hls.testkit.FakeAnthropic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

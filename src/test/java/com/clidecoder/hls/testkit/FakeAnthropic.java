@@ -1,4 +1,4 @@
-package com.clidecoder.hls.claude;
+package com.clidecoder.hls.testkit;
 
 import com.clidecoder.hls.domain.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,17 +32,17 @@ import java.util.concurrent.TimeUnit;
  * status codes and {@code retry-after} headers the real API uses. Answers are scripted in order; every
  * request is recorded for assertions.
  */
-final class FakeAnthropic implements AutoCloseable {
-  static final String MODEL_SNAPSHOT = "claude-sonnet-4-5-20250929";
+public final class FakeAnthropic implements AutoCloseable {
+  public static final String MODEL_SNAPSHOT = "claude-sonnet-4-5-20250929";
 
   /** One recorded request; header names are lower-cased. */
-  record Received(String method, String path, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+  public record Received(String method, String path, Map<String, List<String>> headers, String body) {
+    public String header(String name) {
       List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
       return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return Json.MAPPER.readTree(body);
       } catch (IOException e) {
@@ -50,20 +50,20 @@ final class FakeAnthropic implements AutoCloseable {
       }
     }
 
-    String userText() {
+    public String userText() {
       return json().path("messages").path(0).path("content").asText();
     }
   }
 
   /** One scripted answer. */
-  record Answer(int status, Map<String, String> headers, String body, Duration delay) {
-    Answer withHeader(String name, String value) {
+  public record Answer(int status, Map<String, String> headers, String body, Duration delay) {
+    public Answer withHeader(String name, String value) {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
       return new Answer(status, h, body, delay);
     }
 
-    Answer delayed(Duration d) {
+    public Answer delayed(Duration d) {
       return new Answer(status, headers, body, d);
     }
   }
@@ -73,6 +73,13 @@ final class FakeAnthropic implements AutoCloseable {
   private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
   private final Deque<Answer> script = new ArrayDeque<>();
   private volatile CountDownLatch barrier = new CountDownLatch(0);
+  private volatile java.util.function.Function<Received, Answer> whenScriptEmpty = null;
+
+  /** Answers every request the script does not cover with {@code responder} (end-to-end tests). */
+  public FakeAnthropic answerAll(java.util.function.Function<Received, Answer> responder) {
+    this.whenScriptEmpty = responder;
+    return this;
+  }
 
   private FakeAnthropic() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -81,7 +88,7 @@ final class FakeAnthropic implements AutoCloseable {
     server.start();
   }
 
-  static FakeAnthropic start() {
+  public static FakeAnthropic start() {
     try {
       return new FakeAnthropic();
     } catch (IOException e) {
@@ -89,11 +96,11 @@ final class FakeAnthropic implements AutoCloseable {
     }
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  synchronized void enqueue(Answer... answers) {
+  public synchronized void enqueue(Answer... answers) {
     script.addAll(List.of(answers));
   }
 
@@ -101,11 +108,11 @@ final class FakeAnthropic implements AutoCloseable {
    * Holds every answer until {@code n} requests have arrived: proof that they were in flight together.
    * If they do not all arrive within 10 s, the waiting ones are answered 500 so the test fails.
    */
-  void holdAnswersUntil(int n) {
+  public void holdAnswersUntil(int n) {
     barrier = new CountDownLatch(n);
   }
 
-  Received takeRequest() {
+  public Received takeRequest() {
     try {
       Received r = received.poll(15, TimeUnit.SECONDS);
       if (r == null) throw new AssertionError("the fake Anthropic server received no request");
@@ -116,7 +123,7 @@ final class FakeAnthropic implements AutoCloseable {
     }
   }
 
-  int requestCount() {
+  public int requestCount() {
     return received.size();
   }
 
@@ -132,6 +139,7 @@ final class FakeAnthropic implements AutoCloseable {
       Answer answer;
       synchronized (this) {
         if (!together) answer = error(500, "api_error", "the fake's barrier was not reached: requests came one at a time");
+        else if (script.isEmpty() && whenScriptEmpty != null) answer = whenScriptEmpty.apply(lastReceived(headers, ex, body));
         else if (script.isEmpty()) answer = error(500, "api_error", "the fake has no scripted answer left");
         else answer = script.poll();
       }
@@ -149,6 +157,10 @@ final class FakeAnthropic implements AutoCloseable {
     }
   }
 
+  private static Received lastReceived(Map<String, List<String>> headers, HttpExchange ex, String body) {
+    return new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body);
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -157,7 +169,7 @@ final class FakeAnthropic implements AutoCloseable {
 
   // ---- the wire format -------------------------------------------------------------------------
 
-  static ObjectNode analysisJson(String summary, List<String> labels, String comment, String priority, double confidence) {
+  public static ObjectNode analysisJson(String summary, List<String> labels, String comment, String priority, double confidence) {
     ObjectNode a = Json.MAPPER.createObjectNode();
     a.put("summary", summary);
     ArrayNode l = a.putArray("labels");
@@ -168,19 +180,19 @@ final class FakeAnthropic implements AutoCloseable {
     return a;
   }
 
-  static ObjectNode goodAnalysis() {
+  public static ObjectNode goodAnalysis() {
     return analysisJson("Crash on start-up when the config file is empty.", List.of("bug"),
         "Thanks! Could you share the version you run?", "high", 0.86);
   }
 
-  static ObjectNode textBlock(String text) {
+  public static ObjectNode textBlock(String text) {
     ObjectNode b = Json.MAPPER.createObjectNode();
     b.put("type", "text");
     b.put("text", text);
     return b;
   }
 
-  static ObjectNode thinkingBlock() {
+  public static ObjectNode thinkingBlock() {
     ObjectNode b = Json.MAPPER.createObjectNode();
     b.put("type", "thinking");
     b.put("thinking", "The reporter describes a crash with a stack trace, so this is a bug.");
@@ -188,7 +200,7 @@ final class FakeAnthropic implements AutoCloseable {
     return b;
   }
 
-  static ObjectNode toolUseBlock(JsonNode input) {
+  public static ObjectNode toolUseBlock(JsonNode input) {
     ObjectNode b = Json.MAPPER.createObjectNode();
     b.put("type", "tool_use");
     b.put("id", "toolu_01A09q90qw90lq917835lq9");
@@ -197,7 +209,7 @@ final class FakeAnthropic implements AutoCloseable {
     return b;
   }
 
-  static Answer message(List<ObjectNode> content, String stopReason, long inputTokens, long outputTokens) {
+  public static Answer message(List<ObjectNode> content, String stopReason, long inputTokens, long outputTokens) {
     ObjectNode m = Json.MAPPER.createObjectNode();
     m.put("id", "msg_013Zva2CMHLNnXjNJJKqJ2EF");
     m.put("type", "message");
@@ -216,11 +228,11 @@ final class FakeAnthropic implements AutoCloseable {
   }
 
   /** A structured-outputs answer: the analysis JSON as the text of a text block. */
-  static Answer jsonAnswer(JsonNode analysis, long inputTokens, long outputTokens) {
+  public static Answer jsonAnswer(JsonNode analysis, long inputTokens, long outputTokens) {
     return message(List.of(textBlock(analysis.toString())), "end_turn", inputTokens, outputTokens);
   }
 
-  static Answer error(int status, String type, String message) {
+  public static Answer error(int status, String type, String message) {
     ObjectNode e = Json.MAPPER.createObjectNode();
     e.put("type", "error");
     ObjectNode inner = e.putObject("error");
@@ -231,7 +243,7 @@ final class FakeAnthropic implements AutoCloseable {
   }
 
   /** The monthly spend cap: a 429 rate_limit_error with an error code and, crucially, no retry-after. */
-  static Answer spendLimit() {
+  public static Answer spendLimit() {
     ObjectNode e = Json.MAPPER.createObjectNode();
     e.put("type", "error");
     ObjectNode inner = e.putObject("error");
