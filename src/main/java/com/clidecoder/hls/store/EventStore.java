@@ -19,13 +19,29 @@ import java.util.Optional;
 public final class EventStore {
   private static final String EVENT_COLUMNS =
       "id, delivery_id, event_type, repository, action, payload_json, retry_count, created_at";
-  /** Each repository's oldest waiting event: the only one of that repository that may be claimed. */
+  private static final String WAITING = "webhook_events INDEXED BY idx_events_waiting WHERE status IN ('pending', 'retry')";
+  /**
+   * Each repository's oldest waiting event: the only one of that repository that may be claimed. A
+   * loose index scan of the partial index idx_events_waiting: the recursive part hops from one
+   * repository to the next (one seek each), then one seek finds each repository's lowest id, so the
+   * cost grows with the number of waiting repositories, not waiting rows. The plain
+   * {@code MIN(id) ... GROUP BY repository} read every waiting row, inside the claim's write
+   * transaction: 116 ms at 100,000 pending, holding up intake commits (docs/benchmarks.md).
+   * INDEXED BY because the planner, without statistics, prefers idx_events_status_scheduled and sorts.
+   */
   private static final String HEADS =
-      "SELECT MIN(id) FROM webhook_events WHERE status IN ('pending', 'retry') GROUP BY repository";
+      "WITH RECURSIVE repos(name) AS ("
+          + "SELECT (SELECT repository FROM " + WAITING + " ORDER BY repository LIMIT 1)"
+          + " UNION ALL SELECT (SELECT repository FROM " + WAITING + " AND repository > repos.name"
+          + " ORDER BY repository LIMIT 1) FROM repos WHERE repos.name IS NOT NULL)"
+          + " SELECT (SELECT MIN(id) FROM " + WAITING + " AND repository = repos.name)"
+          + " FROM repos WHERE repos.name IS NOT NULL";
   /** The heads that are due, highest priority first; package-private so a test can check its query plan. */
   static final String CLAIM_HEADS_SQL =
       "SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id IN (" + HEADS + ")"
           + " AND scheduled_at <= ? ORDER BY priority DESC, id";
+  /** The earliest due time of any head; package-private so a test can check its query plan. */
+  static final String NEXT_DUE_SQL = "SELECT MIN(scheduled_at) FROM webhook_events WHERE id IN (" + HEADS + ")";
   private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
   private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
 
@@ -166,8 +182,7 @@ public final class EventStore {
    */
   public Optional<Instant> nextDue() {
     return db.read(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-              "SELECT MIN(scheduled_at) FROM webhook_events WHERE id IN (" + HEADS + ")");
+      try (PreparedStatement s = c.prepareStatement(NEXT_DUE_SQL);
           ResultSet rs = s.executeQuery()) {
         long v = rs.next() ? rs.getLong(1) : 0;
         return rs.wasNull() || v == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));

@@ -148,6 +148,9 @@ class EventStoreClaimTest {
           when + ": " + plan);
       assertFalse(plan.stream().anyMatch(l -> l.matches("SCAN webhook_events( .*)?") && !l.contains("INDEX")),
           when + ": " + plan);
+      // The heads come from seeks in the partial index of waiting rows, not from grouping every waiting row.
+      assertTrue(plan.stream().anyMatch(l -> l.contains("idx_events_waiting (repository>?)")), when + ": " + plan);
+      assertFalse(plan.stream().anyMatch(l -> l.contains("TEMP B-TREE FOR GROUP BY")), when + ": " + plan);
       StoreFixture.execute(db, "ANALYZE");
     }
     assertEquals(40, events.claimHeads(100, Set.of(), Instant.ofEpochMilli(10_000), "w", LEASE).size());

@@ -1,0 +1,140 @@
+package com.clidecoder.hls.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Constant-rate (open-loop) load on the intake: request i is due at {@code start + i / rate} whether
+ * or not earlier ones were answered, and its latency is counted from that due time, so a stalled
+ * server shows up in the percentiles instead of slowing the sender (no coordinated omission).
+ * Keep-alive connections on plain sockets; each request is a real fixture payload with a unique
+ * delivery id.
+ *
+ * <p>Usage: {@code PacedLoad PORT FIXTURES_DIR RATE SECONDS CONNECTIONS RUN_ID}; prints one
+ * {@code PACED ...} line.
+ */
+public final class PacedLoad {
+  private PacedLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    List<Fixtures.Delivery> payloads = Fixtures.queued(Path.of(args[1]));
+    int rate = Integer.parseInt(args[2]);
+    int seconds = Integer.parseInt(args[3]);
+    int connections = Integer.parseInt(args[4]);
+    String runId = args[5];
+    int total = rate * seconds;
+    long[] dueNanos = new long[total];
+    long[] latencyNanos = new long[total];
+    Arrays.fill(latencyNanos, -1);
+    Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    AtomicInteger ioErrors = new AtomicInteger();
+    BlockingQueue<Integer> due = new LinkedBlockingQueue<>();
+
+    Thread[] workers = new Thread[connections];
+    for (int w = 0; w < connections; w++) {
+      workers[w] = new Thread(() -> {
+        Socket socket = null;
+        try {
+          while (true) {
+            int i = due.take();
+            if (i < 0) break;
+            Fixtures.Delivery d = payloads.get(i % payloads.size());
+            byte[] head = ("POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-GitHub-Event: " + d.event() + "\r\nX-GitHub-Delivery: " + runId + "-" + i + "\r\n"
+                + "Content-Length: " + d.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+              if (socket == null) socket = connect(port);
+              OutputStream out = socket.getOutputStream();
+              out.write(head);
+              out.write(d.body());
+              out.flush();
+              int status = readResponse((InputStream) socket.getInputStream());
+              latencyNanos[i] = System.nanoTime() - dueNanos[i];
+              statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+            } catch (IOException e) {
+              ioErrors.incrementAndGet();
+              if (socket != null) socket.close();
+              socket = null;
+            }
+          }
+        } catch (InterruptedException | IOException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "paced-" + w);
+      workers[w].start();
+    }
+    long start = System.nanoTime() + 50_000_000L;
+    double interval = 1e9 / rate;
+    for (int i = 0; i < total; i++) {
+      dueNanos[i] = start + (long) (i * interval);
+      long wait = dueNanos[i] - System.nanoTime();
+      if (wait > 0) LockSupport.parkNanos(wait);
+      due.add(i);
+    }
+    for (int w = 0; w < connections; w++) due.add(-1);
+    for (Thread t : workers) t.join();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long[] done = Arrays.stream(latencyNanos).filter(l -> l >= 0).sorted().toArray();
+    Map<Integer, AtomicInteger> sorted = new TreeMap<>(statuses);
+    System.out.printf("PACED offered_per_s=%d requests=%d answered=%d achieved_per_s=%.0f p50_ms=%.2f p90_ms=%.2f"
+            + " p99_ms=%.2f p999_ms=%.2f max_ms=%.2f io_errors=%d statuses=%s%n",
+        rate, total, done.length, done.length / elapsed, pct(done, 50), pct(done, 90), pct(done, 99), pct(done, 99.9),
+        done.length == 0 ? 0 : done[done.length - 1] / 1e6, ioErrors.get(), sorted);
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket();
+    s.setTcpNoDelay(true);
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    s.setSoTimeout(60_000);
+    return s;
+  }
+
+  /** Reads one HTTP/1.1 response (Content-Length body) and returns its status. */
+  static int readResponse(InputStream raw) throws IOException {
+    InputStream in = raw instanceof BufferedInputStream ? raw : raw;
+    StringBuilder line = new StringBuilder();
+    int status = -1;
+    long length = 0;
+    boolean first = true;
+    while (true) {
+      line.setLength(0);
+      int b;
+      while ((b = in.read()) != '\n') {
+        if (b < 0) throw new IOException("connection closed");
+        if (b != '\r') line.append((char) b);
+      }
+      if (line.length() == 0) break;
+      String l = line.toString();
+      if (first) {
+        status = Integer.parseInt(l.split(" ")[1]);
+        first = false;
+      } else if (l.regionMatches(true, 0, "content-length:", 0, 15)) {
+        length = Long.parseLong(l.substring(15).trim());
+      }
+    }
+    in.readNBytes((int) length);
+    return status;
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) return 0;
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+  }
+}
