@@ -20,10 +20,12 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
   private final Path path;
   private final HikariDataSource pool;
+  private final GroupCommit writes;
 
   private Database(Path path, HikariDataSource pool) {
     this.path = path;
     this.pool = pool;
+    this.writes = new GroupCommit(pool);
   }
 
   /** Creates the folder, migrates the schema and opens the pool. */
@@ -74,31 +76,17 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one write transaction; it is committed when work returns, rolled back when it
-   * throws. BEGIN IMMEDIATE and COMMIT are issued as statements on an autocommit connection:
+   * Runs {@code work} in a write transaction; it is committed when work returns, rolled back when it
+   * throws. Concurrent callers share one transaction and one fsync (see {@link GroupCommit}).
+   * BEGIN IMMEDIATE and COMMIT are issued as statements on an autocommit connection:
    * sqlite-jdbc's own commit() starts the next transaction at once, which with IMMEDIATE takes the
    * write lock again and can fail after the data is committed (a false error for a durable write).
    */
   public <T> T transaction(SqlFunction<T> work) {
-    try (Connection c = pool.getConnection()) {
-      execute(c, "BEGIN IMMEDIATE");
-      T result;
-      try {
-        result = work.apply(c);
-        execute(c, "COMMIT");
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c, e);
-        throw e;
-      }
-      return result;
+    try {
+      return writes.run(work);
     } catch (SQLException e) {
       throw new StoreException("database error: " + e.getMessage(), e);
-    }
-  }
-
-  private static void execute(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 
@@ -112,15 +100,6 @@ public final class Database implements AutoCloseable {
       });
     } catch (RuntimeException e) {
       return false;
-    }
-  }
-
-  private static void rollbackQuietly(Connection c, Exception cause) {
-    try {
-      execute(c, "ROLLBACK");
-    } catch (SQLException e) {
-      // "no transaction is active": BEGIN or COMMIT already ended it; nothing to undo.
-      if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) cause.addSuppressed(e);
     }
   }
 

@@ -21,11 +21,12 @@ public final class EventStore {
       "id, delivery_id, event_type, repository, action, payload_json, retry_count, created_at";
   private static final String WAITING = "webhook_events INDEXED BY idx_events_waiting WHERE status IN ('pending', 'retry')";
   /**
-   * Each repository's oldest waiting event: the only one of that repository that may be claimed. A
-   * loose index scan of the partial index idx_events_waiting: the recursive part hops from one
-   * repository to the next (one seek each), then one seek finds each repository's lowest id, so the
-   * cost grows with the number of waiting repositories, not waiting rows. The plain
-   * {@code MIN(id) ... GROUP BY repository} read every waiting row, inside the claim's write
+   * Each repository's oldest waiting event (the only one of that repository that may be claimed) with
+   * its priority and due time. A loose index scan of the partial index idx_events_waiting: the
+   * recursive part hops from one repository to the next (one seek each), then one seek per repository
+   * finds its head, and the index carries priority and scheduled_at, so the cost grows with the number
+   * of waiting repositories, not waiting rows, and no payload is read. The plain
+   * {@code MIN(id) ... GROUP BY repository} read every waiting row inside the claim's write
    * transaction: 116 ms at 100,000 pending, holding up intake commits (docs/benchmarks.md).
    * INDEXED BY because the planner, without statistics, prefers idx_events_status_scheduled and sorts.
    */
@@ -34,14 +35,14 @@ public final class EventStore {
           + "SELECT (SELECT repository FROM " + WAITING + " ORDER BY repository LIMIT 1)"
           + " UNION ALL SELECT (SELECT repository FROM " + WAITING + " AND repository > repos.name"
           + " ORDER BY repository LIMIT 1) FROM repos WHERE repos.name IS NOT NULL)"
-          + " SELECT (SELECT MIN(id) FROM " + WAITING + " AND repository = repos.name)"
-          + " FROM repos WHERE repos.name IS NOT NULL";
+          + " SELECT h.id, h.repository, h.priority, h.scheduled_at"
+          + " FROM repos JOIN webhook_events h INDEXED BY idx_events_waiting"
+          + " ON h.repository = repos.name AND h.id = (SELECT MIN(id) FROM " + WAITING + " AND repository = repos.name)"
+          + " WHERE repos.name IS NOT NULL AND h.status IN ('pending', 'retry')";
   /** The heads that are due, highest priority first; package-private so a test can check its query plan. */
-  static final String CLAIM_HEADS_SQL =
-      "SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id IN (" + HEADS + ")"
-          + " AND scheduled_at <= ? ORDER BY priority DESC, id";
+  static final String CLAIM_HEADS_SQL = HEADS + " AND h.scheduled_at <= ? ORDER BY h.priority DESC, h.id";
   /** The earliest due time of any head; package-private so a test can check its query plan. */
-  static final String NEXT_DUE_SQL = "SELECT MIN(scheduled_at) FROM webhook_events WHERE id IN (" + HEADS + ")";
+  static final String NEXT_DUE_SQL = "SELECT MIN(scheduled_at) FROM (" + HEADS + ")";
   private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
   private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
 
@@ -102,24 +103,30 @@ public final class EventStore {
       int limit, Collection<String> busyRepositories, Instant now, String owner, Instant leaseUntil) {
     if (limit <= 0) return List.of();
     return db.transaction(c -> {
-      List<QueuedEvent> claimed = new ArrayList<>();
-      try (PreparedStatement heads = c.prepareStatement(CLAIM_HEADS_SQL);
+      List<Long> chosen = new ArrayList<>();
+      try (PreparedStatement heads = c.prepareStatement(CLAIM_HEADS_SQL)) {
+        heads.setLong(1, now.toEpochMilli());
+        try (ResultSet rs = heads.executeQuery()) {
+          while (rs.next() && chosen.size() < limit) {
+            if (!busyRepositories.contains(rs.getString(2))) chosen.add(rs.getLong(1));
+          }
+        }
+      }
+      // Only the chosen rows are read whole (payloads can be megabytes) and marked.
+      List<QueuedEvent> claimed = new ArrayList<>(chosen.size());
+      try (PreparedStatement read = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM webhook_events WHERE id = ?");
           PreparedStatement mark = c.prepareStatement(
               "UPDATE webhook_events SET status = 'processing', started_at = ?, lease_owner = ?,"
                   + " lease_expires_at = ? WHERE id = ? AND status IN ('pending', 'retry')")) {
-        heads.setLong(1, now.toEpochMilli());
-        try (ResultSet rs = heads.executeQuery()) {
-          while (rs.next() && claimed.size() < limit) {
-            QueuedEvent e = queuedEvent(rs);
-            if (busyRepositories.contains(e.repository())) continue;
-            claimed.add(e);
+        for (long id : chosen) {
+          read.setLong(1, id);
+          try (ResultSet rs = read.executeQuery()) {
+            if (rs.next()) claimed.add(queuedEvent(rs));
           }
-        }
-        for (QueuedEvent e : claimed) {
           mark.setLong(1, now.toEpochMilli());
           mark.setString(2, owner);
           mark.setLong(3, millis(leaseUntil));
-          mark.setLong(4, e.id());
+          mark.setLong(4, id);
           mark.executeUpdate();
         }
       }
