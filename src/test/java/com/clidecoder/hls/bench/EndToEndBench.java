@@ -1,0 +1,169 @@
+package com.clidecoder.hls.bench;
+
+import com.clidecoder.hls.testkit.FakeAnthropic;
+import com.clidecoder.hls.testkit.FakeGitHub;
+import com.clidecoder.hls.testkit.Payloads;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End to end: the service as a real process against a fake Anthropic API with a fixed latency and a
+ * fake GitHub, both in this JVM. R repositories x K events; reports the makespan against the ideal
+ * schedule (per-repository order, the concurrency cap, the fixed Claude latency), the pick-up latency
+ * from commit to the Claude request on an idle service, and CPU while idle.
+ *
+ * <p>Usage: {@code EndToEndBench WORK_DIR REPOS EVENTS_PER_REPO CONCURRENCY CLAUDE_LATENCY_MS WRITE_INTERVAL_MS}.
+ */
+public final class EndToEndBench {
+  private static final String TOKEN = "ghp_bench_token_for_the_fake_only";
+  private static final Pattern DELIVERY = Pattern.compile("bench-delivery-([\\w-]+)");
+
+  private EndToEndBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int repos = Integer.parseInt(args[1]);
+    int perRepo = Integer.parseInt(args[2]);
+    int concurrency = Integer.parseInt(args[3]);
+    long latencyMs = Long.parseLong(args[4]);
+    long writeIntervalMs = Long.parseLong(args[5]);
+    Map<String, Long> claudeArrivals = new ConcurrentHashMap<>();
+    FakeAnthropic.Answer answer = FakeAnthropic.jsonAnswer(FakeAnthropic.analysisJson(
+        "A crash on start.", List.of("bug"), "Thanks for the report.", "high", 0.9), 1200, 300)
+        .delayed(Duration.ofMillis(latencyMs));
+    try (FakeAnthropic anthropic = FakeAnthropic.start().answerAll(r -> {
+          long now = System.currentTimeMillis();
+          Matcher m = DELIVERY.matcher(r.body());
+          if (m.find()) claudeArrivals.putIfAbsent(m.group(1), now);
+          return answer;
+        });
+        FakeGitHub github = FakeGitHub.start(TOKEN)) {
+      for (int r = 0; r < repos; r++) github.labels(repo(r), "bug", "enhancement", "question");
+      github.labels("bench/idle", "bug");
+      Path db = dir.resolve("webhooks.db");
+      String conf = String.join("\n",
+          "hls.database.path = \"" + db + "\"",
+          "hls.claude.api-url = \"" + anthropic.url() + "\"",
+          "hls.claude.api-key = \"sk-ant-bench-only\"",
+          "hls.claude.daily-budget-usd = 1000",
+          "hls.github.api-url = \"" + github.url() + "\"",
+          "hls.github.token = \"" + TOKEN + "\"",
+          "hls.github.write-interval = " + writeIntervalMs + "ms",
+          "hls.workers.max-concurrent-analyses = " + concurrency);
+      List<String> jvm = Arrays.asList(System.getProperty("hls.benchJvm", "-Xms64m -Xmx512m").split(" "));
+      try (ServiceProcess service = ServiceProcess.start(dir.resolve("service"), conf, jvm)) {
+        service.awaitHealthy(Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        // Warm-up outside the measurement: one event per repository would change the schedule, so one idle repo.
+        post(http, service, "bench/idle", 1, "warmup");
+        awaitCompleted(db, 1, Duration.ofSeconds(60));
+
+        int total = repos * perRepo;
+        ExecutorService senders = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> sent = new ArrayList<>();
+        for (int k = 0; k < perRepo; k++) {
+          for (int r = 0; r < repos; r++) {
+            String repo = repo(r);
+            int number = k + 1;
+            String id = r + "-" + k;
+            sent.add(senders.submit(() -> post(http, service, repo, number, id)));
+          }
+        }
+        int accepted = 0;
+        for (Future<Integer> f : sent) accepted += f.get() == 202 ? 1 : 0;
+        senders.shutdown();
+        long[] span = awaitCompleted(db, total + 1, Duration.ofMinutes(10));
+        double makespan = (span[1] - span[0]) / 1000.0;
+        int rounds = Math.max(perRepo, (total + concurrency - 1) / concurrency);
+        double ideal = rounds * latencyMs / 1000.0;
+        System.out.printf("E2E github_requests=%d%n", github.received().size());
+        System.out.printf("E2E repos=%d per_repo=%d events=%d accepted=%d concurrency=%d claude_latency_ms=%d"
+                + " write_interval_ms=%d makespan_s=%.2f ideal_s=%.2f ratio=%.3f github_writes=%d%n",
+            repos, perRepo, total, accepted, concurrency, latencyMs, writeIntervalMs, makespan, ideal,
+            makespan / ideal, github.writes().size());
+
+        // Pick-up latency on an idle service: one delivery at a time, commit (its 202) to the Claude request.
+        Thread.sleep(2000);
+        int samples = 30;
+        double[] fromAck = new double[samples];
+        double[] fromSend = new double[samples];
+        for (int i = 0; i < samples; i++) {
+          String id = "idle-" + i;
+          long t0 = System.nanoTime();
+          long sentAt = System.currentTimeMillis();
+          post(http, service, "bench/idle", 100 + i, id);
+          long ackAt = sentAt + (System.nanoTime() - t0) / 1_000_000;
+          while (!claudeArrivals.containsKey(id)) Thread.sleep(1);
+          fromAck[i] = claudeArrivals.get(id) - ackAt;
+          fromSend[i] = claudeArrivals.get(id) - sentAt;
+          awaitCompleted(db, total + 2 + i, Duration.ofSeconds(30));
+          Thread.sleep(300);
+        }
+        Arrays.sort(fromAck);
+        Arrays.sort(fromSend);
+        System.out.printf("PICKUP samples=%d ack_to_claude_p50_ms=%.0f ack_to_claude_p99_ms=%.0f"
+                + " send_to_claude_p50_ms=%.0f send_to_claude_max_ms=%.0f%n",
+            samples, fromAck[samples / 2], fromAck[samples - 1], fromSend[samples / 2], fromSend[samples - 1]);
+
+        Thread.sleep(5000);
+        long before = service.cpuTicks();
+        long t = System.nanoTime();
+        Thread.sleep(30_000);
+        long ticks = service.cpuTicks() - before;
+        double seconds = (System.nanoTime() - t) / 1e9;
+        System.out.printf("IDLE seconds=%.0f cpu_ticks=%d cpu_percent=%.2f rss_mb=%.0f%n",
+            seconds, ticks, 100.0 * ticks / 100.0 / seconds, service.rssKiB() / 1024.0);
+        service.stop();
+      }
+    }
+    System.exit(0);
+  }
+
+  private static String repo(int r) {
+    return "bench/repo-" + r;
+  }
+
+  private static int post(HttpClient http, ServiceProcess service, String repo, int number, String id) throws Exception {
+    String body = Payloads.issue(repo, number, "opened", "Crash bench-delivery-" + id, "NullPointerException at start");
+    HttpRequest request = HttpRequest.newBuilder(service.uri("/webhook"))
+        .header("Content-Type", "application/json")
+        .header("X-GitHub-Event", "issues")
+        .header("X-GitHub-Delivery", "bench-" + id)
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** Waits until {@code n} events are completed; returns {min(created_at), max(completed_at)} of all but the warm-up. */
+  private static long[] awaitCompleted(Path db, int n, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      while (true) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*), min(created_at), max(completed_at) FROM webhook_events"
+            + " WHERE status = 'completed' AND id > 1")) {
+          rs.next();
+          if (rs.getInt(1) + 1 >= n) return new long[] {rs.getLong(2), rs.getLong(3)};
+        }
+        if (System.nanoTime() > deadline) throw new IllegalStateException("events not completed within " + within);
+        Thread.sleep(50);
+      }
+    }
+  }
+}
