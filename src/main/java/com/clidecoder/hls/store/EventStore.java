@@ -28,7 +28,8 @@ public final class EventStore {
    * of waiting repositories, not waiting rows, and no payload is read. The plain
    * {@code MIN(id) ... GROUP BY repository} read every waiting row inside the claim's write
    * transaction: 116 ms at 100,000 pending, holding up intake commits (docs/benchmarks.md).
-   * INDEXED BY because the planner, without statistics, prefers idx_events_status_scheduled and sorts.
+   * INDEXED BY because the planner, without statistics, prefers idx_events_status_scheduled and sorts;
+   * CROSS JOIN because it otherwise may scan the whole index and probe repos with a bloom filter.
    */
   private static final String HEADS =
       "WITH RECURSIVE repos(name) AS ("
@@ -36,7 +37,7 @@ public final class EventStore {
           + " UNION ALL SELECT (SELECT repository FROM " + WAITING + " AND repository > repos.name"
           + " ORDER BY repository LIMIT 1) FROM repos WHERE repos.name IS NOT NULL)"
           + " SELECT h.id, h.repository, h.priority, h.scheduled_at"
-          + " FROM repos JOIN webhook_events h INDEXED BY idx_events_waiting"
+          + " FROM repos CROSS JOIN webhook_events h INDEXED BY idx_events_waiting" // CROSS JOIN: repos drives the loop
           + " ON h.repository = repos.name AND h.id = (SELECT MIN(id) FROM " + WAITING + " AND repository = repos.name)"
           + " WHERE repos.name IS NOT NULL AND h.status IN ('pending', 'retry')";
   /** The heads that are due, highest priority first; package-private so a test can check its query plan. */

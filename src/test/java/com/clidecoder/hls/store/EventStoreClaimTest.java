@@ -151,6 +151,9 @@ class EventStoreClaimTest {
       // The heads come from seeks in the partial index of waiting rows, not from grouping every waiting row.
       assertTrue(plan.stream().anyMatch(l -> l.contains("idx_events_waiting (repository>?)")), when + ": " + plan);
       assertFalse(plan.stream().anyMatch(l -> l.contains("TEMP B-TREE FOR GROUP BY")), when + ": " + plan);
+      assertTrue(plan.stream().anyMatch(l -> l.contains("SEARCH h USING INDEX idx_events_waiting (repository=? AND id=?)")),
+          when + ": " + plan);
+      assertFalse(plan.stream().anyMatch(l -> l.startsWith("SCAN h")), when + ": the heads are sought, not scanned: " + plan);
       StoreFixture.execute(db, "ANALYZE");
     }
     assertEquals(40, events.claimHeads(100, Set.of(), Instant.ofEpochMilli(10_000), "w", LEASE).size());
