@@ -1,6 +1,5 @@
 package com.clidecoder.hls.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,7 +63,7 @@ public final class PacedLoad {
               out.write(head);
               out.write(d.body());
               out.flush();
-              int status = readResponse((InputStream) socket.getInputStream());
+              int status = readResponse(socket.getInputStream());
               latencyNanos[i] = System.nanoTime() - dueNanos[i];
               statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
             } catch (IOException e) {
@@ -108,7 +107,7 @@ public final class PacedLoad {
 
   /** Reads one HTTP/1.1 response (Content-Length body) and returns its status. */
   static int readResponse(InputStream raw) throws IOException {
-    InputStream in = raw instanceof BufferedInputStream ? raw : raw;
+    InputStream in = raw;
     StringBuilder line = new StringBuilder();
     int status = -1;
     long length = 0;
