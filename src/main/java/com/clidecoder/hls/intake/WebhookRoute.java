@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookRoute {
   private static final Logger log = LoggerFactory.getLogger(WebhookRoute.class);
-  // Reading the body is bounded by pekko's request-timeout (answered by timeoutResponse) well before this.
-  private static final long READ_TIMEOUT_MILLIS = Duration.ofMinutes(2).toMillis();
+  // GitHub gives up on a delivery after 10 s, so no genuine sender takes longer to send one. A body still
+  // arriving after that is a slow sender: 408, before pekko's request-timeout (20 s) would answer 503.
+  private static final long READ_TIMEOUT_MILLIS = Duration.ofSeconds(10).toMillis();
 
   private final HlsConfig.Server server;
   private final Optional<SignatureVerifier> verifier;
@@ -124,6 +125,9 @@ public final class WebhookRoute {
           if (read.isSuccess()) return inner.apply(read.get().getData().toArray());
           Throwable e = read.failed().get();
           if (JsonErrors.isTooLarge(e)) return tooLarge();
+          if (e instanceof java.util.concurrent.TimeoutException) {
+            return JsonErrors.rejected(StatusCodes.REQUEST_TIMEOUT, "the body did not arrive within 10 s");
+          }
           return JsonErrors.rejected(StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
         }));
   }

@@ -27,6 +27,7 @@ final class RawHttp {
           out.write(body);
         } else {
           for (int i = 0; i < body.length; i += bytesPerPause) {
+            if (s.getInputStream().available() > 0) break; // answered already (408): stop sending, read it
             out.write(body, i, Math.min(bytesPerPause, body.length - i));
             out.flush();
             Thread.sleep(pauseMillis);
