@@ -74,6 +74,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
 
   private record Released(Throwable failure) implements Command {}
 
+  private record AbortRecorded(EventAborted aborted, Throwable failure) implements Command {}
+
   private record ClaimResult(int requested, List<QueuedEvent> events, Optional<Instant> nextDue,
       Optional<String> budgetPause, Optional<Instant> budgetResumes) {}
 
@@ -86,6 +88,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private final String owner = "hls-" + UUID.randomUUID();
   private final Map<String, ActorRef<RepoActor.Command>> repos = new HashMap<>();
   private final Map<String, QueuedEvent> inFlight = new HashMap<>();
+  /** Aborted events whose failed attempt could not be recorded yet, by repository (still busy). */
+  private final Map<String, EventAborted> unrecorded = new HashMap<>();
   private HlsConfig config;
   private boolean recovered;
   private boolean recovering;
@@ -126,10 +130,11 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     return newReceiveBuilder()
         .onMessage(Recovered.class, this::onRecovered)
         .onMessage(Wake.class, m -> claim())
-        .onMessage(Tick.class, m -> claim())
+        .onMessage(Tick.class, m -> onTick())
         .onMessage(Claimed.class, this::onClaimed)
         .onMessage(EventFinished.class, this::onFinished)
         .onMessage(EventAborted.class, this::onAborted)
+        .onMessage(AbortRecorded.class, this::onAbortRecorded)
         .onMessage(PauseAnalysis.class, this::onPause)
         .onMessage(RepoIdle.class, this::onRepoIdle)
         .onMessage(RepoStopped.class, m -> {
@@ -239,20 +244,48 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     return claim();
   }
 
+  /**
+   * Records the failed attempt. The repository stays busy until that record is on disk: an aborted
+   * event is often one whose own outcome could not be stored (database locked, read-only, full), and
+   * while its row still says 'processing' the repository's next event must not be claimed ahead of it.
+   * A failed record is tried again at every poll.
+   */
   private Behavior<Command> onAborted(EventAborted m) {
-    inFlight.remove(m.repository());
+    QueuedEvent e = m.event();
+    getContext().getLog().warn("event=aborted id={} repo={} reason={}", e.id(), e.repository(), m.reason());
+    recordAbort(m);
+    return this;
+  }
+
+  private void recordAbort(EventAborted m) {
     QueuedEvent e = m.event();
     Instant now = pipeline.clock().instant();
     HlsConfig.Workers workers = config.workers();
-    getContext().getLog().warn("event=aborted id={} repo={} reason={}", e.id(), e.repository(), m.reason());
-    CompletableFuture.runAsync(() -> {
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
       if (e.retryCount() + 1 > workers.maxRetries()) {
         pipeline.events().markFailed(e.id(), "gave up after " + (e.retryCount() + 1) + " attempts: " + m.reason(), now);
       } else {
         pipeline.events().scheduleRetry(e.id(), m.reason(), now.plus(Backoff.next(workers, e.retryCount(), Optional.empty())));
       }
-    }, pipeline.jdbc());
+    }, pipeline.jdbc()), (ok, err) -> new AbortRecorded(m, err));
+  }
+
+  private Behavior<Command> onAbortRecorded(AbortRecorded r) {
+    if (r.failure() != null) {
+      getContext().getLog().warn("event=abort-not-recorded id={} repo={} error={} (tried again at the next poll)",
+          r.aborted().event().id(), r.aborted().repository(), r.failure().getMessage());
+      unrecorded.put(r.aborted().repository(), r.aborted());
+      return this;
+    }
+    unrecorded.remove(r.aborted().repository());
+    inFlight.remove(r.aborted().repository());
     if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
+    return claim();
+  }
+
+  private Behavior<Command> onTick() {
+    List.copyOf(unrecorded.values()).forEach(this::recordAbort);
+    unrecorded.clear();
     return claim();
   }
 
