@@ -55,6 +55,9 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   // From RepoActor
   record EventFinished(String repository, long eventId) implements Command {}
 
+  /** The event's analysis is done (or reused); what is left is its GitHub actions, paced by the write lane. */
+  record AnalysisFinished(String repository) implements Command {}
+
   /** The repository actor failed unexpectedly with this event: count it as a failed attempt. */
   record EventAborted(String repository, QueuedEvent event, String reason) implements Command {}
 
@@ -79,6 +82,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private record ClaimResult(int requested, List<QueuedEvent> events, Optional<Instant> nextDue,
       Optional<String> budgetPause, Optional<Instant> budgetResumes) {}
 
+  private static final int MAX_WAITING_FACTOR = 4;
   private static final Object POLL = "poll";
   private static final Object DUE = "due";
   private static final Object RESUME = "resume";
@@ -88,6 +92,13 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private final String owner = "hls-" + UUID.randomUUID();
   private final Map<String, ActorRef<RepoActor.Command>> repos = new HashMap<>();
   private final Map<String, QueuedEvent> inFlight = new HashMap<>();
+  /**
+   * The repositories of inFlight whose event is still being analysed: max-concurrent-analyses caps
+   * these. An event whose analysis is done waits for GitHub's serial write lane without holding a slot,
+   * so Claude is kept busy meanwhile (end-to-end makespan 1.5x -> see docs/benchmarks.md); the
+   * repository stays busy until the event is finished, which keeps its order.
+   */
+  private final java.util.Set<String> analysing = new java.util.HashSet<>();
   /** Aborted events whose failed attempt could not be recorded yet, by repository (still busy). */
   private final Map<String, EventAborted> unrecorded = new HashMap<>();
   private HlsConfig config;
@@ -133,6 +144,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Claimed.class, this::onClaimed)
         .onMessage(EventFinished.class, this::onFinished)
+        .onMessage(AnalysisFinished.class, this::onAnalysisFinished)
         .onMessage(EventAborted.class, this::onAborted)
         .onMessage(AbortRecorded.class, this::onAbortRecorded)
         .onMessage(PauseAnalysis.class, this::onPause)
@@ -169,7 +181,9 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     Instant now = pipeline.clock().instant();
     if (pausedBecause.isPresent() && now.isBefore(pausedUntil)) return this;
     pausedBecause = Optional.empty();
-    int capacity = config.workers().maxConcurrentAnalyses() - inFlight.size();
+    int max = config.workers().maxConcurrentAnalyses();
+    // Events past their analysis still hold their payloads: at most MAX_WAITING_FACTOR x max in all.
+    int capacity = Math.min(max - analysing.size(), MAX_WAITING_FACTOR * max - inFlight.size());
     if (capacity <= 0) return this;
     if (claiming) {
       claimAgain = true;
@@ -213,6 +227,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     }
     for (QueuedEvent event : r.events()) {
       inFlight.put(event.repository(), event);
+      analysing.add(event.repository());
       repoActor(event.repository()).tell(new RepoActor.Process(event, config));
     }
     r.nextDue().ifPresent(this::wakeAt);
@@ -238,8 +253,13 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     });
   }
 
+  private Behavior<Command> onAnalysisFinished(AnalysisFinished m) {
+    return analysing.remove(m.repository()) ? claim() : this;
+  }
+
   private Behavior<Command> onFinished(EventFinished m) {
     inFlight.remove(m.repository());
+    analysing.remove(m.repository());
     if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
     return claim();
   }
@@ -279,6 +299,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     }
     unrecorded.remove(r.aborted().repository());
     inFlight.remove(r.aborted().repository());
+    analysing.remove(r.aborted().repository());
     if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
     return claim();
   }
@@ -351,6 +372,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       getContext().getLog().warn("event=release-failed error={} (rows return at next start)", m.failure().getMessage());
     }
     inFlight.clear();
+    analysing.clear();
     return drained();
   }
 

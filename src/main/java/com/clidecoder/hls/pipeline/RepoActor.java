@@ -111,6 +111,7 @@ public final class RepoActor {
     if (l.failure() != null) return abort(job, "cannot read analyses: " + l.failure().getMessage());
     if (l.analysis().isPresent()) {
       // A retry after the actions failed: the analysis is paid for already.
+      supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
       return Actions.start(this, job, plan, l.analysis().get().record().analysis());
     }
     if (plan.pullRequest() > 0 && !job.config().github().effectiveDryRun()) {
@@ -141,9 +142,11 @@ public final class RepoActor {
     ctx.pipeToSelf(
         CompletableFuture.supplyAsync(() -> pipeline.analyses().insert(eventId, record, now()), pipeline.jdbc()),
         (id, err) -> new AnalysisSaved(record, err));
-    return busy(job, receive(job).onMessage(AnalysisSaved.class, s -> s.failure() != null
-        ? abort(job, "cannot store the analysis: " + s.failure().getMessage())
-        : Actions.start(this, job, plan, s.record().analysis())));
+    return busy(job, receive(job).onMessage(AnalysisSaved.class, s -> {
+      if (s.failure() != null) return abort(job, "cannot store the analysis: " + s.failure().getMessage());
+      supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
+      return Actions.start(this, job, plan, s.record().analysis());
+    }));
   }
 
   // ---- shared steps, used by Actions and Failures ----
