@@ -2,6 +2,7 @@ package com.clidecoder.hls.app;
 
 import com.clidecoder.hls.config.ConfigLoader;
 import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.metrics.HlsMetrics;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.InstanceLock;
@@ -30,15 +31,28 @@ public final class HlsApp {
   private final HlsConfig config;
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final ConfigReloader reloader;
+  private final HlsMetrics metrics;
 
-  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding) {
+  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding, ConfigReloader reloader,
+      HlsMetrics metrics) {
     this.config = config;
     this.system = system;
     this.binding = binding;
+    this.reloader = reloader;
+    this.metrics = metrics;
   }
 
-  /** Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open. */
+  /** Starts the service with the process environment for reloads (secrets given by environment stay). */
   public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded) {
+    return start(loaded, System.getenv());
+  }
+
+  /**
+   * Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open.
+   * {@code env} is what a reload applies over the file again, as at start.
+   */
+  public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded, Map<String, String> env) {
     HlsConfig config = loaded.hls();
     InstanceLock lock = InstanceLock.acquire(config.database().path());
     Database db;
@@ -50,9 +64,14 @@ public final class HlsApp {
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
     Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("hls-jdbc-dispatcher"));
-    Services services = new Services(config, db, new EventStore(db), new StatsStore(db), jdbc, system);
+    ConfigReloader reloader = new ConfigReloader(loaded, env);
+    reloader.addListener(c -> LogSetup.level(c.logging()));
+    HlsMetrics metrics = new HlsMetrics();
+    Services services =
+        new Services(config, db, new EventStore(db), new StatsStore(db), jdbc, system, reloader, metrics);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+      metrics.close();
       db.close();
       lock.close();
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
@@ -66,7 +85,7 @@ public final class HlsApp {
           log.info("event=started address={} database={} analyst={} github={}",
               b.localAddress(), db.path(), config.claude().offline() ? "offline" : "anthropic",
               config.github().effectiveDryRun() ? "dry-run" : "live");
-          return new HlsApp(config, system, b);
+          return new HlsApp(config, system, b, reloader, metrics);
         })
         .whenComplete((app, err) -> {
           if (err != null) system.terminate();
@@ -91,6 +110,16 @@ public final class HlsApp {
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** Re-reads the configuration file; SIGHUP, POST /api/reload and bin/hls reload all come here. */
+  public ConfigReloader reloader() {
+    return reloader;
+  }
+
+  /** Where intake and pipeline report what they did (see {@link HlsMetrics}). */
+  public HlsMetrics metrics() {
+    return metrics;
   }
 
   /** Runs the coordinated shutdown: unbind, drain, stop actors, close the pool. */
