@@ -2,6 +2,7 @@ package com.clidecoder.hls.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeader;
 
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.config.Secret;
@@ -15,6 +16,7 @@ import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpCredentials;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -45,7 +47,11 @@ public final class Access {
   public static Route mutating(HlsConfig config, Supplier<Route> inner) {
     return extractRequest(request -> {
       Decision d = decideMutating(config.admin().token(), request);
-      return d.allowed() ? inner.get() : refuse(d.status(), d.reason());
+      if (d.allowed()) return inner.get();
+      if (d.status().equals(StatusCodes.UNAUTHORIZED)) {
+        return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"hls\""), () -> refuse(d.status(), d.reason()));
+      }
+      return refuse(d.status(), d.reason());
     });
   }
 

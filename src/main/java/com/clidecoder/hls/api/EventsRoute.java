@@ -64,8 +64,9 @@ public final class EventsRoute {
             pathPrefix(PathMatchers.longSegment(), id -> concat(
                 pathEnd(() -> Replies.only(HttpMethods.GET, () -> read(() -> show(id)))),
                 path("retry", () -> Replies.only(HttpMethods.POST, () -> mutate(() -> retry(id)))))),
-            pathPrefix(PathMatchers.segment(), bad ->
-                Replies.reject(StatusCodes.BAD_REQUEST, "event id must be a positive number, not '" + bad + "'")))),
+            pathPrefix(PathMatchers.segment(), bad -> bad.matches("\\d+")
+                ? Replies.reject(StatusCodes.NOT_FOUND, "no such route under /api/events/" + bad)
+                : Replies.reject(StatusCodes.BAD_REQUEST, "event id must be a positive number, not '" + bad + "'")))),
         path("daily", () -> Replies.only(HttpMethods.GET, () -> read(() -> withDays(this::daily)))))));
   }
 

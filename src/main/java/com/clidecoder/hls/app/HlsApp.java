@@ -96,7 +96,10 @@ public final class HlsApp {
   private static Config actorConfig(ConfigLoader.Loaded loaded) {
     long cap = loaded.hls().server().maxPayloadBytes();
     return ConfigFactory.parseMap(Map.of(
-            "pekko.http.server.parsing.max-content-length", String.valueOf(cap)))
+            "pekko.http.server.parsing.max-content-length", String.valueOf(cap),
+            // Access checks the TCP peer. Set here, not only in reference.conf: in the shaded jar the
+            // reference.conf files are concatenated and pekko-http's own "off" comes after ours.
+            "pekko.http.server.remote-address-attribute", "on"))
         .withFallback(loaded.merged());
   }
 

@@ -42,6 +42,7 @@ class AccessTest {
     try (RunningService svc = new RunningService(dir, "", Map.of("HLS_ADMIN_TOKEN", "s3cret-admin"))) {
       HttpResponse<String> none = svc.post("/api/events/retry-failed");
       assertEquals(401, none.statusCode(), "loopback alone is not enough once a token is set");
+      assertEquals("Bearer realm=\"hls\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
       assertEquals(403, svc.post("/api/events/retry-failed", "Authorization", "Bearer wrong").statusCode());
       assertEquals(403, svc.post("/api/events/retry-failed", "Authorization", "Bearer s3cret-admi").statusCode());
       assertEquals(401, svc.post("/api/events/retry-failed", "Authorization", "Basic czNjcmV0LWFkbWlu").statusCode());

@@ -92,6 +92,7 @@ class ManagementApiTest {
     assertEquals(400, svc.get("/api/daily?days=0").statusCode());
     assertEquals(400, svc.get("/api/daily?days=abc").statusCode());
     assertEquals(400, svc.get("/api/events/abc").statusCode());
+    assertEquals(404, svc.get("/api/events/" + analysed + "/frob").statusCode());
     assertEquals(405, svc.post("/api/events").statusCode());
     assertEquals(405, svc.get("/api/events/retry-failed").statusCode());
   }
