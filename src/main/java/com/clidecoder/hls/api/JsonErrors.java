@@ -28,7 +28,7 @@ public final class JsonErrors {
   public static ExceptionHandler handler() {
     return ExceptionHandler.newBuilder()
         .matchAny(e -> {
-          if (isTooLarge(e)) return rejected(StatusCodes.PAYLOAD_TOO_LARGE, "body exceeds the size limit");
+          if (isTooLarge(e)) return rejected(StatusCodes.CONTENT_TOO_LARGE, "body exceeds the size limit");
           log.error("event=route_failed error={}", e.toString(), e);
           return rejected(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
         })

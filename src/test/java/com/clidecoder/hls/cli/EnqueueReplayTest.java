@@ -120,16 +120,19 @@ class EnqueueReplayTest {
     Path folder = Files.createDirectories(spool.resolve("0001-a"));
     Files.write(folder.resolve("body.json"), first);
     Files.writeString(folder.resolve("headers"), "# saved by the spool\nX-GitHub-Event: issues\nX-GitHub-Delivery: d-1\nHost: example\n");
-    pair(spool, "0002-b", "issues", "d-2", "{\"action\":\"closed\"}");
+    spooled(spool, "0002-b", "issues", "d-2", "{\"action\":\"closed\"}");
     pair(spool, "0003-c", "issues", "d-1", "{\"action\":\"opened\"}");
-    pair(spool, "0004-d", "ping", "d-4", "{\"zen\":\"Keep it simple\"}");
-    Files.writeString(spool.resolve("0005-e.json"), "{}"); // no headers beside it
+    spooled(spool, "0004-d", "ping", "d-4", "{\"zen\":\"Keep it simple\"}");
+    Files.writeString(spool.resolve("0005-e.json"), "{}"); // saved without headers: unreadable
+    Files.writeString(spool.resolve("0006-f.body"), "{}"); // a spool write in progress: left alone
+    Files.writeString(spool.resolve(".0006-f.headers.tmp"), "X-GitHub-Event: issues\n");
 
     Run r = CliHarness.run(env, "replay", spool.toString(), "--config", config);
 
     assertEquals(1, r.exit(), "an unreadable entry makes the exit non-zero");
-    assertEquals("replayed 5 deliveries: 2 queued, 1 duplicate, 1 ignored, 0 rejected, 1 unreadable", r.out().strip());
-    assertTrue(r.err().contains("0005-e.json: no headers file 0005-e.headers beside it"), r.err());
+    assertEquals("replayed 4 deliveries: 2 queued, 1 duplicate, 1 ignored, 0 rejected, 1 unreadable", r.out().strip());
+    assertTrue(r.err().contains("skipped " + spool.resolve("0005-e.json") + ": no headers file beside it"), r.err());
+    assertTrue(r.err().contains("left " + spool.resolve("0006-f.body") + ": its .headers is not there"), r.err());
     assertEquals(List.of("d-1", "d-2", "d-1", "d-4"), received.stream().map(x -> x.headers().get("x-github-delivery")).toList());
     assertArrayEquals(first, received.get(0).body(), "the body is sent byte for byte");
     assertFalse(received.get(0).headers().containsKey("host") && received.get(0).headers().get("host").equals("example"));
@@ -137,26 +140,34 @@ class EnqueueReplayTest {
 
   @Test
   void replayKeepsASavedSignatureRemovesTakenEntriesAndShowsProgress() throws Exception {
-    Path spool = Files.createDirectories(dir.resolve("data/spool"));
-    for (int i = 0; i < 150; i++) pair(spool, String.format("%04d", i), "issues", "bulk-" + i, "{\"n\":" + i + "}");
+    Path spool = Files.createDirectories(dir.resolve("home/spool"));
+    for (int i = 0; i < 150; i++) spooled(spool, String.format("%04d", i), "issues", "bulk-" + i, "{\"n\":" + i + "}");
     Path forged = spool.resolve("9999.headers");
-    Files.writeString(spool.resolve("9999.json"), "{\"n\":-1}");
+    Files.writeString(spool.resolve("9999.body"), "{\"n\":-1}");
     Files.writeString(forged, "X-GitHub-Event: issues\nX-GitHub-Delivery: forged\nX-Hub-Signature-256: sha256=00\n");
 
-    // No DIR: the spool beside the database (TestConfigs puts the database in dir; spool is dir/spool).
-    Path cfg = dir.resolve("replay.conf");
-    Files.writeString(cfg, "hls.database.path = \"" + dir.resolve("data/webhooks.db").toString().replace("\\", "/") + "\"\n");
-    Run r = CliHarness.run(env, "replay", "--remove", "--config", cfg.toString());
+    // No DIR: the spool of bin/queue-hls-event, spool/ in the HLS folder that bin/hls exports as HLS_HOME.
+    Map<String, String> withHome = new HashMap<>(env);
+    withHome.put("HLS_HOME", dir.resolve("home").toString());
+    Run r = CliHarness.run(withHome, "replay", "--remove", "--config", config);
 
     assertEquals(1, r.exit(), r.out() + r.err());
     assertEquals("replayed 151 deliveries: 150 queued, 0 duplicate, 0 ignored, 1 rejected, 0 unreadable", r.out().strip());
     assertTrue(r.err().contains("replay: 100/151 sent (100 queued"), r.err());
-    assertTrue(r.err().contains("9999.json: rejected (HTTP 401): signature does not match"), r.err());
+    assertTrue(r.err().contains("9999.headers: rejected (HTTP 401): signature does not match"), r.err());
     assertEquals("sha256=00", received.get(150).headers().get("x-hub-signature-256"), "a saved signature is not replaced");
     try (var left = Files.list(spool)) {
-      assertEquals(List.of("9999.headers", "9999.json"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+      assertEquals(List.of("9999.body", "9999.headers"), left.map(p -> p.getFileName().toString()).sorted().toList(),
           "taken entries are removed, the rejected one stays");
     }
+  }
+
+  @Test
+  void replayOfOneFileSendsItsEntry() throws Exception {
+    spooled(dir, "one", "issues", "single", "{}");
+    Run r = CliHarness.run(env, "replay", dir.resolve("one.body").toString(), "--config", config);
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("replayed 1 delivery: 1 queued, 0 duplicate, 0 ignored, 0 rejected, 0 unreadable", r.out().strip());
   }
 
   @Test
@@ -164,6 +175,13 @@ class EnqueueReplayTest {
     Run r = CliHarness.run(env, "replay", dir.resolve("nope").toString(), "--config", config);
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("does not exist"), r.err());
+  }
+
+  /** What bin/queue-hls-event writes when HLS is unreachable: NAME.body, then NAME.headers. */
+  private static void spooled(Path spool, String name, String event, String delivery, String body) throws IOException {
+    Files.writeString(spool.resolve(name + ".body"), body);
+    Files.writeString(spool.resolve(name + ".headers"), "Content-Type: application/json\nX-GitHub-Event: " + event
+        + "\nX-GitHub-Delivery: " + delivery + "\nUser-Agent: hls-queue-event\n");
   }
 
   private static void pair(Path spool, String name, String event, String delivery, String body) throws IOException {
