@@ -76,6 +76,12 @@ final class MonitorCommand extends OperatorCommand {
         new String[] {"today", s.path("today").path("webhooks").asLong() + " webhooks, "
             + s.path("today").path("claude_analyses").asLong() + " analyses, "
             + Text.usd(s.path("today").path("total_cost_usd").asDouble())})));
+    // Whatever else /health reports (actors, rate-limited repositories...) is shown as it comes.
+    h.fields().forEachRemaining(f -> {
+      if (!List.of("status", "database", "analysis").contains(f.getKey())) {
+        cli.out.println("  health." + f.getKey() + ": " + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
+      }
+    });
     if (alerts.isEmpty()) {
       cli.out.println("OK");
       return 0;
