@@ -63,7 +63,7 @@ public final class ReloadRoute {
       }
       body.putAll(JsonReplies.rejected("invalid configuration; the running configuration stays"));
       body.put("problems", o.problems());
-      return complete(StatusCodes.UNPROCESSABLE_ENTITY, body, JsonReplies.JSON);
+      return complete(StatusCodes.UNPROCESSABLE_CONTENT, body, JsonReplies.JSON);
     });
   }
 }

@@ -77,7 +77,7 @@ final class MonitorCommand extends OperatorCommand {
             + s.path("today").path("claude_analyses").asLong() + " analyses, "
             + Text.usd(s.path("today").path("total_cost_usd").asDouble())})));
     // Whatever else /health reports (actors, rate-limited repositories...) is shown as it comes.
-    h.fields().forEachRemaining(f -> {
+    h.properties().forEach(f -> {
       if (!List.of("status", "database", "analysis").contains(f.getKey())) {
         cli.out.println("  health." + f.getKey() + ": " + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
       }

@@ -64,7 +64,7 @@ final class StatsCommand extends OperatorCommand {
 
   private static List<String[]> counts(JsonNode object) {
     List<String[]> rows = new ArrayList<>();
-    object.fields().forEachRemaining(e -> rows.add(new String[] {e.getKey(), e.getValue().asText()}));
+    object.properties().forEach(e -> rows.add(new String[] {e.getKey(), e.getValue().asText()}));
     return rows;
   }
 }

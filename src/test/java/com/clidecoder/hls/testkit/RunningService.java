@@ -79,8 +79,15 @@ public final class RunningService implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     db.close();
-    app.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      app.stop().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the service", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the service did not stop", e);
+    }
   }
 }
