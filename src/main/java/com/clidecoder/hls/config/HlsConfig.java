@@ -81,7 +81,9 @@ public record HlsConfig(
     }
   }
 
+  /** @param enabled false holds processing (the intake keeps queueing): maintenance, incidents. */
   public record Workers(
+      boolean enabled,
       int maxConcurrentAnalyses,
       int maxRetries,
       Duration backoffMin,

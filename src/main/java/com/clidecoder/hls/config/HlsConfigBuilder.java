@@ -139,6 +139,7 @@ final class HlsConfigBuilder {
     Duration max = positive(backoff, "max", Duration.ofMinutes(10));
     if (max.compareTo(min) < 0) backoff.problem("max", max, "must be at least backoff.min (" + min + ")");
     return new HlsConfig.Workers(
+        r.bool("enabled", true),
         r.intIn("max-concurrent-analyses", 1, 1000, 4),
         r.intIn("max-retries", 0, 100, 5),
         min,

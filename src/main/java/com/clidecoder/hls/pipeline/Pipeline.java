@@ -2,6 +2,7 @@ package com.clidecoder.hls.pipeline;
 
 import com.clidecoder.hls.claude.ClaudeAnalyst;
 import com.clidecoder.hls.github.GitHubActuator;
+import com.clidecoder.hls.metrics.HlsMetrics;
 import com.clidecoder.hls.store.ActionStore;
 import com.clidecoder.hls.store.AnalysisStore;
 import com.clidecoder.hls.store.EventStore;
@@ -22,4 +23,5 @@ public record Pipeline(
     Executor jdbc,
     ActorRef<ClaudeAnalyst.Command> analyst,
     ActorRef<GitHubActuator.Command> actuator,
+    HlsMetrics metrics,
     Clock clock) {}

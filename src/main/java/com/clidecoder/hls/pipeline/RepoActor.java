@@ -94,11 +94,11 @@ public final class RepoActor {
 
   private Behavior<Command> onProcess(Process m) {
     timers.cancel(IDLE);
-    Job job = new Job(m.event(), m.config());
+    Job job = new Job(m.event(), m.config(), now());
     EventPlan plan = EventPlanner.plan(m.event(), m.config());
     if (plan instanceof EventPlan.Skip skip) {
       ctx.getLog().info("event=skipped id={} repo={} reason=\"{}\"", job.event().id(), repository, skip.reason());
-      return store(job, () -> pipeline.events().markSkipped(job.event().id(), skip.reason(), now()));
+      return store(job, "skipped", () -> pipeline.events().markSkipped(job.event().id(), skip.reason(), now()));
     }
     EventPlan.Analyse analyse = (EventPlan.Analyse) plan;
     ctx.pipeToSelf(
@@ -136,6 +136,9 @@ public final class RepoActor {
     if (reply instanceof ClaudeAnalyst.Failed f) return Failures.analysis(this, job, f);
     AnalysisRecord record = ((ClaudeAnalyst.Analysed) reply).record();
     long eventId = job.event().id();
+    pipeline.metrics().claudeCall(record.provider().equals("offline") ? "offline" : "ok");
+    pipeline.metrics().claudeTokens(record.inputTokens(), record.outputTokens());
+    pipeline.metrics().claudeCost(record.costUsd());
     ctx.getLog().info("event=analysed id={} repo={} provider={} labels={} cost_usd={}", eventId, repository,
         record.provider(), record.analysis().labels(), String.format("%.5f", record.costUsd()));
     ctx.pipeToSelf(
@@ -148,11 +151,12 @@ public final class RepoActor {
 
   // ---- shared steps, used by Actions and Failures ----
 
-  /** Runs a final store update for the event, then reports it finished. */
-  Behavior<Command> store(Job job, Runnable update) {
+  /** Runs the store update that ends this attempt ({@code outcome} names it for metrics), then reports it finished. */
+  Behavior<Command> store(Job job, String outcome, Runnable update) {
     ctx.pipeToSelf(CompletableFuture.runAsync(update, pipeline.jdbc()), (ok, err) -> new Stored(err));
     return busy(job, receive(job).onMessage(Stored.class, s -> {
       if (s.failure() != null) return abort(job, "cannot record the outcome: " + s.failure().getMessage());
+      pipeline.metrics().processed(job.event().eventType(), outcome, Duration.between(job.started(), now()));
       supervisor.tell(new QueueSupervisor.EventFinished(repository, job.event().id()));
       return idle();
     }));
@@ -202,5 +206,5 @@ public final class RepoActor {
   }
 
   /** The event being worked on and the config it is worked with. */
-  record Job(QueuedEvent event, HlsConfig config) {}
+  record Job(QueuedEvent event, HlsConfig config, java.time.Instant started) {}
 }
