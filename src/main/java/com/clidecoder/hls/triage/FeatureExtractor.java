@@ -65,7 +65,7 @@ final class FeatureExtractor {
 
   /** Terms of one issue with their counts, keys prefixed by block ("t:", "b:", "T:", "B:"). */
   static Map<String, Integer> termCounts(FeatureSpec spec, String title, String body) {
-    IssueText.Tokens tokens = IssueText.tokens(title, body, spec.bodyMaxChars());
+    IssueText.Tokens tokens = IssueText.tokens(title, body, spec);
     Map<String, Integer> counts = new HashMap<>();
     wordNgrams(counts, "t:", tokens.title(), spec.wordNgramMax());
     wordNgrams(counts, "b:", tokens.body(), spec.wordNgramMax());

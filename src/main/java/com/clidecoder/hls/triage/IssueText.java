@@ -47,43 +47,37 @@ public final class IssueText {
 
   private IssueText() {}
 
-  /** Title and body as token lists; the body is cut to {@code bodyMaxChars} after cleaning. */
+  /** Title and body as token lists; the body is cut to {@link FeatureSpec#bodyMaxChars} after cleaning. */
   public record Tokens(List<String> title, List<String> body) {}
 
-  public static Tokens tokens(String title, String body, int bodyMaxChars) {
-    String cleanBody = Boolean.getBoolean("triage.raw") ? body : cleanBody(body);
-    if (cleanBody.length() > bodyMaxChars) cleanBody = cleanBody.substring(0, bodyMaxChars);
+  public static Tokens tokens(String title, String body, FeatureSpec spec) {
+    String cleanBody = cleanBody(body, spec);
+    if (cleanBody.length() > spec.bodyMaxChars()) cleanBody = cleanBody.substring(0, spec.bodyMaxChars());
     List<String> bodyTokens = words(cleanBody);
     if (bodyTokens.isEmpty()) bodyTokens.add(EMPTY_BODY);
     return new Tokens(words(cleanInline(title)), bodyTokens);
   }
 
   /** The body with boilerplate removed and code, traces, links and images replaced by markers. */
-  static boolean on(String step) {
-    return !("," + System.getProperty("triage.skip", "") + ",").contains("," + step + ",");
-  }
-
-  static String cleanBody(String body) {
+  static String cleanBody(String body, FeatureSpec spec) {
     String s = body.replace("\r\n", "\n").replace('\r', '\n');
-    if (on("comment")) s = HTML_COMMENT.matcher(s).replaceAll(" ");
-    if (on("fenced")) s = replaceFenced(s);
-    if (on("details")) s = DETAILS_BLOCK.matcher(s).replaceAll(" " + DETAILS + " ");
-    if (on("loose")) s = replaceLooseStackTraces(s);
-    if (on("noresp")) s = NO_RESPONSE.matcher(s).replaceAll(" ");
-    if (on("check")) s = CHECK_ITEM.matcher(s).replaceAll(" " + CHECKLIST + " ");
-    if (on("table")) s = TABLE_ROW.matcher(s).replaceAll(" ");
+    if (spec.stripHtmlComments()) s = HTML_COMMENT.matcher(s).replaceAll(" ");
+    s = replaceFenced(s);
+    if (spec.collapseDetails()) s = DETAILS_BLOCK.matcher(s).replaceAll(" " + DETAILS + " ");
+    s = replaceLooseStackTraces(s);
+    s = NO_RESPONSE.matcher(s).replaceAll(" ");
+    s = CHECK_ITEM.matcher(s).replaceAll(" " + CHECKLIST + " ");
+    s = TABLE_ROW.matcher(s).replaceAll(" ");
     return cleanInline(s);
   }
 
   private static String cleanInline(String text) {
-    String s = text;
-    if (on("image")) s = IMAGE_LINK.matcher(s).replaceAll(" " + IMAGE + " ");
-    if (on("link")) s = LINK_TEXT.matcher(s).replaceAll("$1 " + URL);
-    if (on("url")) s = URL_PATTERN.matcher(s).replaceAll(" " + URL + " ");
-    if (on("tag")) s = HTML_TAG.matcher(s).replaceAll(" ");
-    if (on("version")) s = VERSION_WORD.matcher(s).replaceAll(" " + VERSION + " ");
-    if (on("hex")) s = HEX_WORD.matcher(s).replaceAll(" " + HEX + " ");
-    return s;
+    String s = IMAGE_LINK.matcher(text).replaceAll(" " + IMAGE + " ");
+    s = LINK_TEXT.matcher(s).replaceAll("$1 " + URL);
+    s = URL_PATTERN.matcher(s).replaceAll(" " + URL + " ");
+    s = HTML_TAG.matcher(s).replaceAll(" ");
+    s = VERSION_WORD.matcher(s).replaceAll(" " + VERSION + " ");
+    return HEX_WORD.matcher(s).replaceAll(" " + HEX + " ");
   }
 
   /** Fenced code: a stack trace, an error log or plain code, each its own marker. */
@@ -91,8 +85,7 @@ public final class IssueText {
     Matcher m = FENCED.matcher(s);
     StringBuilder out = new StringBuilder(s.length());
     while (m.find()) {
-      String keep = Boolean.getBoolean("triage.keepcode") ? m.group(2) : "";
-      m.appendReplacement(out, Matcher.quoteReplacement(" " + codeMarker(m.group(2)) + " \n" + keep + "\n"));
+      m.appendReplacement(out, Matcher.quoteReplacement(" " + codeMarker(m.group(2)) + " \n"));
     }
     m.appendTail(out);
     return out.toString();

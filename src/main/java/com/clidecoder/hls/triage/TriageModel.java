@@ -43,14 +43,7 @@ public final class TriageModel {
   private final FeatureExtractor features;
   private final Model model;
 
-  private final boolean ownCopy;
-
   TriageModel(Header header, FeatureExtractor features, Model model) {
-    this(header, features, model, false);
-  }
-
-  TriageModel(Header header, FeatureExtractor features, Model model, boolean ownCopy) {
-    this.ownCopy = ownCopy;
     this.header = header;
     this.features = features;
     this.model = model;
@@ -77,15 +70,7 @@ public final class TriageModel {
 
   /** The most probable type, its probability and every type's probability. */
   public TriageHint predict(String title, String body) {
-    Feature[] x = features.vector(title == null ? "" : title, body == null ? "" : body);
-    return predict(ownCopy ? withOwnCopy(x, features.size() + 1) : x);
-  }
-
-  /** The vector followed by a copy shifted past the shared features: "frustratingly easy" domain adaptation. */
-  static Feature[] withOwnCopy(Feature[] x, int shift) {
-    Feature[] out = java.util.Arrays.copyOf(x, 2 * x.length);
-    for (int i = 0; i < x.length; i++) out[x.length + i] = new de.bwaldvogel.liblinear.FeatureNode(x[i].getIndex() + shift, x[i].getValue());
-    return out;
+    return predict(features.vector(title == null ? "" : title, body == null ? "" : body));
   }
 
   TriageHint predict(Feature[] x) {

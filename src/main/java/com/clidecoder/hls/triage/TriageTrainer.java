@@ -62,19 +62,17 @@ public final class TriageTrainer {
     FeatureExtractor features = FeatureExtractor.fit(spec.features(), distinct.stream().map(this::termCounts).toList());
 
     int repeats = extra.isEmpty() ? 1 : spec.ownRepeats();
-    boolean augment = !extra.isEmpty() && Boolean.getBoolean("triage.augment");
-    int base = features.size() + 1;
+
     int rows = own.size() * repeats + extra.size();
     Problem problem = new Problem();
     problem.l = rows;
-    problem.n = augment ? 2 * base : base;
+    problem.n = features.size() + 1;
     problem.bias = FeatureExtractor.BIAS;
     problem.x = new Feature[rows][];
     problem.y = new double[rows];
     int r = 0;
     for (LabelledIssue issue : own) {
       Feature[] x = features.vector(termCounts(issue));
-      if (augment) x = TriageModel.withOwnCopy(x, base);
       for (int k = 0; k < repeats; k++) {
         problem.x[r] = x;
         problem.y[r++] = labels.indexOf(issue.label());
@@ -84,8 +82,8 @@ public final class TriageTrainer {
       problem.x[r] = features.vector(termCounts(issue));
       problem.y[r++] = labels.indexOf(issue.label());
     }
-    Model model = Linear.train(problem, new Parameter(SolverType.valueOf(System.getProperty("triage.solver", "L2R_LR")), spec.c(), EPS));
-    return new TriageModel(new TriageModel.Header(scope, labels, own.size() + extra.size(), spec), features, model, augment);
+    Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, spec.c(), EPS));
+    return new TriageModel(new TriageModel.Header(scope, labels, own.size() + extra.size(), spec), features, model);
   }
 
   private Map<String, Integer> termCounts(LabelledIssue issue) {
