@@ -14,7 +14,7 @@ package com.clidecoder.hls.triage;
  * @param charMin shortest character n-gram, taken within word boundaries
  * @param charMax longest character n-gram
  * @param minDf a term seen in fewer training issues than this is dropped
- * @param bodyMaxChars the cleaned body is cut here (long logs add time, not signal)
+ * @param bodyMaxChars the cleaned body is cut here, the raw body at four times this (long logs add time, not signal)
  * @param stripHtmlComments drop {@code <!-- -->} comments (template instructions)
  * @param collapseDetails replace {@code <details>} blocks (system-info dumps) by one marker
  */

@@ -133,11 +133,19 @@ public final class GitHubIssueSource {
   }
 
   private static long remaining(HttpResponse<String> r) {
-    return r.headers().firstValue("x-ratelimit-remaining").map(String::strip).map(Long::parseLong).orElse(-1L);
+    return longHeader(r, "x-ratelimit-remaining", -1);
+  }
+
+  private static long longHeader(HttpResponse<String> r, String name, long fallback) {
+    try {
+      return r.headers().firstValue(name).map(String::strip).map(Long::parseLong).orElse(fallback);
+    } catch (NumberFormatException e) {
+      return fallback; // a proxy mangled the header: behave as if it were absent
+    }
   }
 
   private Duration untilReset(HttpResponse<String> r) {
-    long reset = r.headers().firstValue("x-ratelimit-reset").map(String::strip).map(Long::parseLong).orElse(0L);
+    long reset = longHeader(r, "x-ratelimit-reset", 0);
     Duration d = Duration.between(clock.instant(), Instant.ofEpochSecond(reset)).plusSeconds(1);
     return d.isNegative() ? Duration.ofSeconds(1) : d;
   }

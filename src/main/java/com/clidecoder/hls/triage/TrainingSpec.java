@@ -19,7 +19,7 @@ public record TrainingSpec(double c, double otherRepoWeight, FeatureSpec feature
 
   /** The settings the 5-fold cross-validation picked (docs/triage.md has the figures). */
   public static TrainingSpec defaults() {
-    return new TrainingSpec(3.0, 0.33, FeatureSpec.defaults());
+    return new TrainingSpec(2.0, 0.33, FeatureSpec.defaults());
   }
 
   /** How often a repository's own issues are repeated beside the others' to weight them. */
