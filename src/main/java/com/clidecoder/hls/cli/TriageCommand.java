@@ -160,7 +160,7 @@ final class TriageCommand implements Command {
     HlsConfig config = cli.loadConfig(args).hls();
     Cli.noMoreArgs(args);
     TriageModels models = new TriageModels(config.triage().modelsDir());
-    TriageModel model = repo.map(models::modelFor).orElseGet(TriageModels::bundledDefault);
+    TriageModel model = repo.map(models::modelFor).orElseGet(models::defaultModel);
     TriageHint hint = model.predict(title, body);
     Map<String, Object> shown = new LinkedHashMap<>();
     shown.put("model", model.scope());

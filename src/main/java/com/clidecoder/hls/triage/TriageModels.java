@@ -52,9 +52,14 @@ public final class TriageModels {
     return cached(pathFor(repo));
   }
 
-  /** The repository's model, else the models folder's default, else the bundled default. */
+  /** The repository's model, else {@link #defaultModel}. */
   public TriageModel modelFor(String repo) {
-    return forRepo(repo).or(() -> cached(dir.resolve(LOCAL_DEFAULT))).orElseGet(TriageModels::bundledDefault);
+    return forRepo(repo).orElseGet(this::defaultModel);
+  }
+
+  /** The models folder's {@code default.model} when there is one, else the bundled default. */
+  public TriageModel defaultModel() {
+    return cached(dir.resolve(LOCAL_DEFAULT)).orElseGet(TriageModels::bundledDefault);
   }
 
   /** Predicts with {@link #modelFor}. */
