@@ -49,8 +49,13 @@ public final class StatsRoute {
   }
 
   private Route stats() {
-    return onComplete(CompletableFuture.supplyAsync(() -> stats.queueStats(clock.instant()), jdbc), result -> {
-      if (result.isSuccess()) return complete(StatusCodes.OK, body(result.get()), JsonReplies.JSON);
+    return onComplete(CompletableFuture.supplyAsync(() -> {
+      Map<String, Object> body = body(stats.queueStats(clock.instant()));
+      StatsStore.TriageComparison t = stats.triageComparison();
+      body.put("triage", Map.of("compared", t.compared(), "agreed", t.agreed(), "disagreed", t.disagreed()));
+      return body;
+    }, jdbc), result -> {
+      if (result.isSuccess()) return complete(StatusCodes.OK, result.get(), JsonReplies.JSON);
       log.warn("event=stats_failed error={}", result.failed().get().toString());
       return JsonErrors.rejected(StatusCodes.SERVICE_UNAVAILABLE, "the database cannot be read right now");
     });

@@ -1,6 +1,8 @@
 package com.clidecoder.hls.app;
 
 import com.clidecoder.hls.claude.ClaudeAnalyst;
+import com.clidecoder.hls.claude.RuleBasedAnalyst;
+import com.clidecoder.hls.triage.TriageModels;
 import com.clidecoder.hls.github.GitHubActuator;
 import com.clidecoder.hls.pipeline.Pipeline;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
@@ -125,12 +127,13 @@ public final class HlsApp {
   private static ActorRef<QueueSupervisor.Command> startPipeline(HlsConfig config, ActorSystem<Void> system,
       Database db, EventStore events, StatsStore stats, Executor jdbc, ConfigReloader reloader,
       HlsMetrics metrics) {
-    ActorRef<ClaudeAnalyst.Command> analyst =
-        system.systemActorOf(ClaudeAnalyst.create(config.claude()), "claude-analyst", Props.empty());
+    ActorRef<ClaudeAnalyst.Command> analyst = system.systemActorOf(
+        ClaudeAnalyst.create(config.claude(), new RuleBasedAnalyst(config.triage().minConfidence())),
+        "claude-analyst", Props.empty());
     ActorRef<GitHubActuator.Command> actuator =
         system.systemActorOf(GitHubActuator.create(config.github()), "github-actuator", Props.empty());
     Pipeline pipeline = new Pipeline(events, new AnalysisStore(db), new ActionStore(db), stats, jdbc, analyst,
-        actuator, metrics, Clock.systemUTC());
+        actuator, new TriageModels(config.triage().modelsDir()), metrics, Clock.systemUTC());
     ActorRef<QueueSupervisor.Command> supervisor =
         system.systemActorOf(QueueSupervisor.create(config, pipeline), "queue-supervisor", Props.empty());
     reloader.addListener(c -> {

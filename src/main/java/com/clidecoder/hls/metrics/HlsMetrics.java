@@ -107,6 +107,12 @@ public final class HlsMetrics implements AutoCloseable {
         .tags("kind", kind, "outcome", outcome).register(registry).increment();
   }
 
+  /** Claude's answer compared with the embedded classifier's prediction for the same issue. */
+  public void triageAgreement(boolean agrees) {
+    Counter.builder("hls.triage.comparisons").description("Claude's labels against the embedded classifier's type")
+        .tag("result", agrees ? "agree" : "disagree").register(registry).increment();
+  }
+
   public void retry() {
     retries.increment();
   }

@@ -3,6 +3,7 @@ package com.clidecoder.hls.pipeline;
 import com.clidecoder.hls.claude.ClaudeAnalyst;
 import com.clidecoder.hls.github.GitHubActuator;
 import com.clidecoder.hls.metrics.HlsMetrics;
+import com.clidecoder.hls.triage.TriageModels;
 import com.clidecoder.hls.store.ActionStore;
 import com.clidecoder.hls.store.AnalysisStore;
 import com.clidecoder.hls.store.EventStore;
@@ -12,8 +13,9 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * The collaborators the pipeline actors share, all immutable: stores (called only on {@code jdbc}),
- * the analyst and actuator actors, and the clock.
+ * The collaborators the pipeline actors share: stores (called only on {@code jdbc}), the analyst and
+ * actuator actors, the embedded triage models (thread-safe; may read model files, so also on
+ * {@code jdbc}), metrics and the clock.
  */
 public record Pipeline(
     EventStore events,
@@ -23,5 +25,6 @@ public record Pipeline(
     Executor jdbc,
     ActorRef<ClaudeAnalyst.Command> analyst,
     ActorRef<GitHubActuator.Command> actuator,
+    TriageModels triage,
     HlsMetrics metrics,
     Clock clock) {}
