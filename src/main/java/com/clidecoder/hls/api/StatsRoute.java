@@ -1,5 +1,8 @@
 package com.clidecoder.hls.api;
 
+import com.clidecoder.hls.config.HlsConfig;
+import java.util.function.Supplier;
+
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -29,25 +32,30 @@ public final class StatsRoute {
 
   private final StatsStore stats;
   private final Executor jdbc;
-  private final ReadAccess access;
+  private final Supplier<HlsConfig> config;
   private final Clock clock;
 
-  public StatsRoute(StatsStore stats, Executor jdbc, ReadAccess access, Clock clock) {
+  public StatsRoute(StatsStore stats, Executor jdbc, Supplier<HlsConfig> config, Clock clock) {
     this.stats = stats;
     this.jdbc = jdbc;
-    this.access = access;
+    this.config = config;
     this.clock = clock;
   }
 
   public Route route() {
     return handleExceptions(JsonErrors.handler(), () -> path("stats", () -> concat(
-        get(() -> access.readable(this::stats)),
+        get(() -> Access.readable(config.get(), this::stats)),
         JsonErrors.rejected(StatusCodes.METHOD_NOT_ALLOWED, "use GET /stats"))));
   }
 
   private Route stats() {
-    return onComplete(CompletableFuture.supplyAsync(() -> stats.queueStats(clock.instant()), jdbc), result -> {
-      if (result.isSuccess()) return complete(StatusCodes.OK, body(result.get()), JsonReplies.JSON);
+    return onComplete(CompletableFuture.supplyAsync(() -> {
+      Map<String, Object> body = body(stats.queueStats(clock.instant()));
+      StatsStore.TriageComparison t = stats.triageComparison();
+      body.put("triage", Map.of("compared", t.compared(), "agreed", t.agreed(), "disagreed", t.disagreed()));
+      return body;
+    }, jdbc), result -> {
+      if (result.isSuccess()) return complete(StatusCodes.OK, result.get(), JsonReplies.JSON);
       log.warn("event=stats_failed error={}", result.failed().get().toString());
       return JsonErrors.rejected(StatusCodes.SERVICE_UNAVAILABLE, "the database cannot be read right now");
     });

@@ -1,6 +1,8 @@
 package com.clidecoder.hls.app;
 
 import com.clidecoder.hls.claude.ClaudeAnalyst;
+import com.clidecoder.hls.claude.RuleBasedAnalyst;
+import com.clidecoder.hls.triage.TriageModels;
 import com.clidecoder.hls.github.GitHubActuator;
 import com.clidecoder.hls.pipeline.Pipeline;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
@@ -13,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import com.clidecoder.hls.config.ConfigLoader;
 import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.metrics.HlsMetrics;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.IntakeWriter;
@@ -43,16 +46,29 @@ public final class HlsApp {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final IntakeWriter intake;
+  private final ConfigReloader reloader;
+  private final HlsMetrics metrics;
 
-  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding, IntakeWriter intake) {
+  private HlsApp(HlsConfig config, ActorSystem<Void> system, ServerBinding binding, IntakeWriter intake,
+      ConfigReloader reloader, HlsMetrics metrics) {
     this.config = config;
     this.system = system;
     this.binding = binding;
     this.intake = intake;
+    this.reloader = reloader;
+    this.metrics = metrics;
   }
 
-  /** Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open. */
+  /** Starts the service with the process environment for reloads (secrets given by environment stay). */
   public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded) {
+    return start(loaded, System.getenv());
+  }
+
+  /**
+   * Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open.
+   * {@code env} is what a reload applies over the file again, as at start.
+   */
+  public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded, Map<String, String> env) {
     HlsConfig config = loaded.hls();
     InstanceLock lock = InstanceLock.acquire(config.database().path());
     Database db;
@@ -68,8 +84,12 @@ public final class HlsApp {
     IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
         config.database().intakeBuffer(), java.time.Clock.systemUTC(), system);
     StatsStore stats = new StatsStore(db);
-    ActorRef<QueueSupervisor.Command> supervisor = startPipeline(config, system, db, events, stats, jdbc);
-    Services services = new Services(config, db, events, stats, intake, jdbc, system, supervisor);
+    HlsMetrics metrics = new HlsMetrics();
+    ConfigReloader reloader = new ConfigReloader(loaded, env);
+    ActorRef<QueueSupervisor.Command> supervisor =
+        startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
+    reloader.addListener(c -> LogSetup.level(c.logging()));
+    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued,
     // and let in-flight events finish until the deadline; the rest returns to the queue.
@@ -79,6 +99,7 @@ public final class HlsApp {
         AskPattern.<QueueSupervisor.Command, Done>ask(supervisor, r -> new QueueSupervisor.Drain(deadline, r),
             deadline.plusSeconds(5), system.scheduler()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+      metrics.close();
       db.close();
       lock.close();
       return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
@@ -92,23 +113,35 @@ public final class HlsApp {
           log.info("event=started address={} database={} analyst={} github={}",
               b.localAddress(), db.path(), config.claude().offline() ? "offline" : "anthropic",
               config.github().effectiveDryRun() ? "dry-run" : "live");
-          return new HlsApp(config, system, b, intake);
+          return new HlsApp(config, system, b, intake, reloader, metrics);
         })
         .whenComplete((app, err) -> {
           if (err != null) system.terminate();
         });
   }
 
-  /** One analyst, one actuator (one paced write lane per token) and the supervisor that feeds them. */
+  /**
+   * One analyst, one actuator (one paced write lane per token) and the supervisor that feeds them; a
+   * reload reaches all three for the next event.
+   */
   private static ActorRef<QueueSupervisor.Command> startPipeline(HlsConfig config, ActorSystem<Void> system,
-      Database db, EventStore events, StatsStore stats, Executor jdbc) {
-    ActorRef<ClaudeAnalyst.Command> analyst =
-        system.systemActorOf(ClaudeAnalyst.create(config.claude()), "claude-analyst", Props.empty());
+      Database db, EventStore events, StatsStore stats, Executor jdbc, ConfigReloader reloader,
+      HlsMetrics metrics) {
+    ActorRef<ClaudeAnalyst.Command> analyst = system.systemActorOf(
+        ClaudeAnalyst.create(config.claude(), new RuleBasedAnalyst(config.triage().minConfidence())),
+        "claude-analyst", Props.empty());
     ActorRef<GitHubActuator.Command> actuator =
         system.systemActorOf(GitHubActuator.create(config.github()), "github-actuator", Props.empty());
     Pipeline pipeline = new Pipeline(events, new AnalysisStore(db), new ActionStore(db), stats, jdbc, analyst,
-        actuator, Clock.systemUTC());
-    return system.systemActorOf(QueueSupervisor.create(config, pipeline), "queue-supervisor", Props.empty());
+        actuator, new TriageModels(config.triage().modelsDir()), metrics, Clock.systemUTC());
+    ActorRef<QueueSupervisor.Command> supervisor =
+        system.systemActorOf(QueueSupervisor.create(config, pipeline), "queue-supervisor", Props.empty());
+    reloader.addListener(c -> {
+      analyst.tell(new ClaudeAnalyst.Reconfigure(c.claude()));
+      actuator.tell(new GitHubActuator.Reconfigure(c.github()));
+      supervisor.tell(new QueueSupervisor.Reconfigure(c));
+    });
+    return supervisor;
   }
 
   /**
@@ -139,6 +172,16 @@ public final class HlsApp {
   /** The group-commit writer (its counters show batching). */
   public IntakeWriter intake() {
     return intake;
+  }
+
+  /** Re-reads the configuration file; SIGHUP, POST /api/reload and bin/hls reload all come here. */
+  public ConfigReloader reloader() {
+    return reloader;
+  }
+
+  /** Where intake and pipeline report what they did (see {@link HlsMetrics}). */
+  public HlsMetrics metrics() {
+    return metrics;
   }
 
   /** Runs the coordinated shutdown: unbind, drain, stop actors, close the pool. */

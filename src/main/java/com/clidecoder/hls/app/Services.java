@@ -1,39 +1,56 @@
 package com.clidecoder.hls.app;
 
+import com.clidecoder.hls.api.DashboardRoute;
+import com.clidecoder.hls.api.EventsRoute;
 import com.clidecoder.hls.api.HealthRoute;
-import com.clidecoder.hls.pipeline.QueueSupervisor;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-
+import com.clidecoder.hls.api.MetricsRoute;
+import com.clidecoder.hls.api.ReloadRoute;
+import com.clidecoder.hls.api.StatsRoute;
 import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.intake.WebhookRoute;
+import com.clidecoder.hls.metrics.HlsMetrics;
+import com.clidecoder.hls.pipeline.QueueSupervisor;
 import com.clidecoder.hls.store.Database;
+import com.clidecoder.hls.store.EventQueries;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.IntakeWriter;
 import com.clidecoder.hls.store.StatsStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** The collaborators of one running service, built once in {@link HlsApp}, and the routes they serve. */
 record Services(
-    HlsConfig config,
     Database db,
     EventStore events,
     StatsStore stats,
     IntakeWriter intake,
     Executor jdbc,
     ActorSystem<Void> system,
-    ActorRef<QueueSupervisor.Command> supervisor) {
+    ActorRef<QueueSupervisor.Command> supervisor,
+    ConfigReloader reloader,
+    HlsMetrics metrics) {
 
   Route routes() {
-    var readAccess = new com.clidecoder.hls.api.ReadAccess(config.api());
+    // Routes read the config in force per request, so a reload takes effect for the next request.
+    Supplier<HlsConfig> current = reloader::current;
+    Clock clock = Clock.systemUTC();
     return HttpRoutes.all(
-        new com.clidecoder.hls.api.HealthRoute(db, jdbc, this::pipelineHealth).route(),
-        new com.clidecoder.hls.api.StatsRoute(stats, jdbc, readAccess, java.time.Clock.systemUTC()).route(),
-        new com.clidecoder.hls.intake.WebhookRoute(config, intake, this::wakePipeline).route());
+        new HealthRoute(db, jdbc, this::pipelineHealth).route(),
+        new StatsRoute(stats, jdbc, current, clock).route(),
+        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake).route(),
+        new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
+        new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
+        new MetricsRoute(current, metrics, stats, jdbc, clock).route(),
+        new DashboardRoute(current).route());
   }
 
   /** Called after a commit that queued events: the pipeline claims now instead of at its next poll. */
@@ -46,5 +63,12 @@ record Services(
             supervisor, QueueSupervisor.GetStatus::new, Duration.ofSeconds(3), system.scheduler())
         .thenApply(s -> new HealthRoute.PipelineHealth(s.pausedBecause(), Map.of(
             "in_flight", s.inFlight(), "max_in_flight", s.maxInFlight(), "repository_actors", s.repositoryActors())));
+  }
+
+  private static ReloadRoute.Outcome outcome(ConfigReloader.Result result) {
+    if (result instanceof ConfigReloader.Reloaded r) {
+      return new ReloadRoute.Outcome(true, List.of(), r.restartRequired(), r.listenerFailures());
+    }
+    return new ReloadRoute.Outcome(false, ((ConfigReloader.Rejected) result).problems(), List.of(), List.of());
   }
 }

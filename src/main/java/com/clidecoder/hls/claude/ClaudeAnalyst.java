@@ -181,9 +181,10 @@ public final class ClaudeAnalyst {
       return new Failed(request.eventId(), FailureKind.PERMANENT, "offline analyst failed: " + e, Optional.empty());
     }
     long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-    String prompt = "offline analyst " + offline.model() + ": "
+    String model = offline.model(request);
+    String prompt = "offline analyst " + model + ": "
         + (request.hint().isPresent() ? "embedded classifier hint" : "keyword rules over title, body, labels and event type");
-    AnalysisRecord record = new AnalysisRecord("offline", offline.model(), request.eventType(), prompt,
+    AnalysisRecord record = new AnalysisRecord("offline", model, request.eventType(), prompt,
         json(analysis), 0, 0, 0.0, elapsedMs, analysis);
     log.debug("event=analysed event_id={} provider=offline labels={}", request.eventId(), analysis.labels());
     return new Analysed(request.eventId(), record);

@@ -16,4 +16,9 @@ public interface OfflineAnalyst {
   default String model() {
     return "offline-rules";
   }
+
+  /** The model that answers this request (the classifier when the request carries its hint). */
+  default String model(AnalysisRequest request) {
+    return request.hint().isPresent() ? "offline-classifier" : model();
+  }
 }

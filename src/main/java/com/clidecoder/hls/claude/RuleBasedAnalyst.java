@@ -27,6 +27,21 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
       "crashed", "outage", "production", "regression", "urgent", "blocker", "data corruption", "hangs", "deadlock");
   private static final Pattern REPRO = Pattern.compile("(?i)(reproduce|repro|steps)");
 
+  private final double minConfidence;
+
+  /** Applies every prediction of the classifier, however unsure (tests, and the rules alone). */
+  public RuleBasedAnalyst() {
+    this(0.0);
+  }
+
+  /**
+   * @param minConfidence below this, the classifier's prediction is not applied: the analysis abstains
+   *     (no type label) and says so ({@code hls.triage.min-confidence})
+   */
+  public RuleBasedAnalyst(double minConfidence) {
+    this.minConfidence = minConfidence;
+  }
+
   @Override
   public Analysis analyse(AnalysisRequest request) {
     JsonNode p = request.payload();
@@ -52,6 +67,7 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
       type = hint.predictedType().strip().toLowerCase(Locale.ROOT);
       if (type.isEmpty()) type = null;
       confidence = Math.max(0.0, Math.min(1.0, hint.confidence()));
+      if (type != null && confidence < minConfidence) return abstain(ref, type, confidence);
     } else {
       IssueClassifier.Verdict verdict = IssueClassifier.classify(title, body, labelNames(item), branch);
       type = verdict.best();
@@ -72,6 +88,15 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
         : ref + " looks like " + kind + (fromHint ? " (offline classifier)." : " (offline rules).");
     String comment = comment(fromHint ? HINT_NOTE : RULES_NOTE, type, kind, confidence, isPr, body);
     return new Analysis(summary, labels, comment, priority, confidence);
+  }
+
+  /** The classifier is not sure enough: no label, no comment, and the stored analysis says why. */
+  private Analysis abstain(String ref, String type, double confidence) {
+    String why = String.format(Locale.ROOT, "the embedded classifier leans to '%s' with confidence %.2f, below"
+        + " hls.triage.min-confidence %.2f", type, confidence, minConfidence);
+    // No comment either: "I am not sure" on an issue is noise; the stored summary records the abstention.
+    return new Analysis(ref + ": no label applied (offline classifier abstained: " + why + ").", List.of(), "",
+        Priority.LOW, confidence);
   }
 
   private static String describe(String type, boolean pullRequest) {

@@ -34,7 +34,8 @@ final class ServeCommand implements Command {
     Cli.noMoreArgs(args);
     LogSetup.level(loaded.hls().logging());
     LogSetup.rollingFile(loaded.hls().logging());
-    HlsApp app = HlsApp.start(loaded).toCompletableFuture().get();
+    HlsApp app = HlsApp.start(loaded, cli.env).toCompletableFuture().get();
+    com.clidecoder.hls.app.HangupSignal.install(app.reloader()); // systemctl reload hls
     var server = loaded.hls().server();
     cli.out.printf("HLS listening on http://%s:%d%s (database %s, analyst %s, github %s)%n",
         server.host(), app.port(), server.webhookPath(), loaded.hls().database().path(),

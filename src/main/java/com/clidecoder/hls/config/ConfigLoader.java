@@ -64,7 +64,8 @@ public final class ConfigLoader {
 
   public static Loaded load(Optional<Path> file, Map<String, String> env) {
     Config user = file.map(ConfigLoader::parseFile).orElse(ConfigFactory.empty());
-    Config reference = ConfigFactory.defaultReference();
+    // hls-pekko.conf sits above every reference.conf (see its header) and below the user's file.
+    Config reference = ConfigFactory.parseResources("hls-pekko.conf").withFallback(ConfigFactory.defaultReference());
     List<String> problems = new ArrayList<>(UnknownKeys.find(user, reference));
     Config merged;
     try {

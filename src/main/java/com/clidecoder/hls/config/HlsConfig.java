@@ -20,6 +20,7 @@ public record HlsConfig(
     Api api,
     Features features,
     Logging logging,
+    Triage triage,
     RepositoryRules repositories,
     Optional<Path> sourceFile) {
 
@@ -81,7 +82,9 @@ public record HlsConfig(
     }
   }
 
+  /** @param enabled false holds processing (the intake keeps queueing): maintenance, incidents. */
   public record Workers(
+      boolean enabled,
       int maxConcurrentAnalyses,
       int maxRetries,
       Duration backoffMin,
@@ -102,6 +105,9 @@ public record HlsConfig(
   public record Features(boolean signatureValidation) {}
 
   public record Logging(String level, Path file) {}
+
+  /** The embedded triage classifier: where its models live and the probability below which it abstains. */
+  public record Triage(Path modelsDir, double minConfidence) {}
 
   /** Event types HLS handles; anything else is acknowledged as ignored. */
   public static final List<String> HANDLED_EVENTS =

@@ -34,6 +34,7 @@ final class HlsConfigBuilder {
         new HlsConfig.Api(hls.section("api").bool("public-read", false)),
         new HlsConfig.Features(hls.section("features").bool("signature-validation", true)),
         logging(hls.section("logging")),
+        triage(hls.section("triage")),
         new RepositoryRules(RepositoryRulesReader.read(hls.rawConfig(), hls.problems())),
         file);
   }
@@ -139,6 +140,7 @@ final class HlsConfigBuilder {
     Duration max = positive(backoff, "max", Duration.ofMinutes(10));
     if (max.compareTo(min) < 0) backoff.problem("max", max, "must be at least backoff.min (" + min + ")");
     return new HlsConfig.Workers(
+        r.bool("enabled", true),
         r.intIn("max-concurrent-analyses", 1, 1000, 4),
         r.intIn("max-retries", 0, 100, 5),
         min,
@@ -178,6 +180,11 @@ final class HlsConfigBuilder {
       level = "INFO";
     }
     return new HlsConfig.Logging(level, Path.of(r.string("file", "logs/hls.log")));
+  }
+
+  private static HlsConfig.Triage triage(ConfigReader r) {
+    return new HlsConfig.Triage(
+        Path.of(r.string("models-dir", "models")), r.doubleIn("min-confidence", 0, 1, 0.6));
   }
 
   private static Duration positive(ConfigReader r, String path, Duration fallback) {

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
+import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -28,7 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -52,27 +55,62 @@ public final class WebhookRoute {
   private static final long READ_TIMEOUT_MILLIS = Duration.ofSeconds(10).toMillis();
 
   private final HlsConfig.Server server;
-  private final Optional<SignatureVerifier> verifier;
-  private final IntakePolicy policy;
+  private final Supplier<HlsConfig> config;
   private final IntakeWriter writer;
   private final Runnable onQueued;
+  private final BiConsumer<String, String> outcomes;
+  private volatile Rules rules;
 
-  /** @param onQueued called after a commit that queued a new event; must not block (it wakes the pipeline). */
-  public WebhookRoute(HlsConfig config, IntakeWriter writer, Runnable onQueued) {
-    this.server = config.server();
-    this.verifier = config.signatureSecret().map(SignatureVerifier::new);
-    this.policy = new IntakePolicy(config);
+  /** The signature check and repository policy of one config; rebuilt when a reload changes the config. */
+  private record Rules(HlsConfig config, Optional<SignatureVerifier> verifier, IntakePolicy policy) {
+    static Rules of(HlsConfig c) {
+      return new Rules(c, c.signatureSecret().map(SignatureVerifier::new), new IntakePolicy(c));
+    }
+  }
+
+  /**
+   * @param config the config in force (a reload changes repositories, secret and limits for the next
+   *     delivery; the path and port need a restart)
+   * @param onQueued called after a commit that queued a new event; must not block (it wakes the pipeline)
+   * @param outcomes told (event type, outcome) for every answer: queued, duplicate, ignored, rejected,
+   *     unavailable (metrics)
+   */
+  public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
+      BiConsumer<String, String> outcomes) {
+    this.outcomes = outcomes;
+    this.config = config;
+    this.server = config.get().server();
+    this.rules = Rules.of(config.get());
     this.writer = writer;
     this.onQueued = onQueued;
   }
 
+  private Rules rules() {
+    HlsConfig current = config.get();
+    Rules r = rules;
+    if (r.config() != current) rules = r = Rules.of(current);
+    return r;
+  }
+
   public Route route() {
     return handleExceptions(JsonErrors.handler(), () -> webhookPath(() -> concat(
-        post(this::delivery),
+        post(() -> counted(this::delivery)),
         JsonErrors.rejected(StatusCodes.METHOD_NOT_ALLOWED, "deliveries are POSTed to " + server.webhookPath()))));
   }
 
-  private Route webhookPath(java.util.function.Supplier<Route> inner) {
+  /** Reports refusals (4xx, 503) by the event header; accepted outcomes are reported where they are decided. */
+  private Route counted(Supplier<Route> inner) {
+    return optionalHeaderValueByName("X-GitHub-Event", event -> mapResponse(response -> {
+      int status = response.status().intValue();
+      if (status >= 400) {
+        String type = event.map(String::trim).filter(e -> e.matches("[a-z_]{1,64}")).orElse("unknown");
+        outcomes.accept(type, status == 503 ? "unavailable" : "rejected");
+      }
+      return response;
+    }, inner));
+  }
+
+  private Route webhookPath(Supplier<Route> inner) {
     String p = server.webhookPath();
     return p.equals("/") ? pathSingleSlash(inner) : path(PathMatchers.separateOnSlashes(p.substring(1)), inner);
   }
@@ -133,6 +171,9 @@ public final class WebhookRoute {
   }
 
   private Route handle(String event, String deliveryId, Optional<String> signature, BodyFormat format, byte[] body) {
+    Rules rules = rules();
+    Optional<SignatureVerifier> verifier = rules.verifier();
+    IntakePolicy policy = rules.policy();
     if (verifier.isPresent() && !verifier.get().verify(body, signature)) {
       log.warn("event=signature_refused delivery={} type={} present={}", deliveryId, event, signature.isPresent());
       return JsonErrors.rejected(StatusCodes.UNAUTHORIZED, signature.isEmpty()
@@ -148,6 +189,7 @@ public final class WebhookRoute {
       Map<String, Object> reply = new LinkedHashMap<>();
       reply.put("status", "ignored");
       reply.put("reason", i.reason());
+      outcomes.accept(event, "ignored");
       return complete(StatusCodes.OK, reply, JsonReplies.JSON);
     }
     return store(((IntakePolicy.Queue) decision).delivery());
@@ -173,6 +215,7 @@ public final class WebhookRoute {
       reply.put("status", queued ? "queued" : "duplicate");
       reply.put("id", stored.id());
       reply.put("delivery_id", d.deliveryId());
+      outcomes.accept(d.eventType(), queued ? "queued" : "duplicate");
       return complete(queued ? StatusCodes.ACCEPTED : StatusCodes.OK, reply, JsonReplies.JSON);
     });
   }

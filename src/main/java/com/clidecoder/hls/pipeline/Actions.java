@@ -27,7 +27,7 @@ final class Actions {
     long eventId = job.event().id();
     if (index >= actions.size()) {
       actor.ctx().getLog().info("event=completed id={} repo={} actions={}", eventId, actor.repository(), actions.size());
-      return actor.store(job, () -> actor.pipeline().events().markCompleted(eventId, actor.now()));
+      return actor.store(job, "completed", () -> actor.pipeline().events().markCompleted(eventId, actor.now()));
     }
     PlannedAction action = actions.get(index);
     actor.pipe(() -> actor.pipeline().actions().plan(eventId, action, actor.now()), RepoActor.ActionPlanned::new);
@@ -45,11 +45,19 @@ final class Actions {
     }));
   }
 
+  private static String outcomeName(GitHubActuator.Outcome outcome) {
+    if (outcome instanceof GitHubActuator.Done d) return d.dryRun() ? "dry_run" : "done";
+    if (outcome instanceof GitHubActuator.Refused) return "refused";
+    GitHubActuator.Failed f = (GitHubActuator.Failed) outcome;
+    return f.retryAfter().isPresent() ? "rate_limited" : f.retryable() ? "retryable_error" : "failed";
+  }
+
   private static Behavior<RepoActor.Command> onPerformed(RepoActor actor, RepoActor.Job job, EventPlan.Analyse plan,
       List<PlannedAction> actions, int index, GitHubActuator.Outcome outcome) {
     long eventId = job.event().id();
     PlannedAction action = actions.get(index);
     Runnable update;
+    actor.pipeline().metrics().githubAction(action.kind().code, outcomeName(outcome));
     if (outcome instanceof GitHubActuator.Done d) {
       String reason = d.refused().isEmpty() ? null : "refused by policy: " + String.join("; ", d.refused());
       update = () -> actor.pipeline().actions().record(eventId, d.sent(), ActionStatus.DONE, d.dryRun(), reason,

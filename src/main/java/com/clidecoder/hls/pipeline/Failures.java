@@ -17,6 +17,7 @@ final class Failures {
   private Failures() {}
 
   static Behavior<RepoActor.Command> analysis(RepoActor actor, RepoActor.Job job, ClaudeAnalyst.Failed f) {
+    actor.pipeline().metrics().claudeCall(f.kind().name().toLowerCase(java.util.Locale.ROOT));
     // A failed answer can still have been billed (cut off at max_tokens, bad JSON): count it in the budget.
     f.usage().filter(u -> u.costUsd() > 0).ifPresent(u -> {
       Instant now = actor.now();
@@ -39,7 +40,7 @@ final class Failures {
       Instant at = actor.now().plus(f.retryAfter().get());
       actor.ctx().getLog().info("event=rate-limited id={} repo={} until={} message=\"{}\"", job.event().id(),
           job.event().repository(), at, f.message());
-      return actor.store(job, () -> actor.pipeline().events().release(job.event().id(), at));
+      return actor.store(job, "rate_limited", () -> actor.pipeline().events().release(job.event().id(), at));
     }
     return retry(actor, job, "GitHub: " + f.message(), Optional.empty());
   }
@@ -47,7 +48,7 @@ final class Failures {
   static Behavior<RepoActor.Command> permanent(RepoActor actor, RepoActor.Job job, String message) {
     QueuedEvent e = job.event();
     actor.ctx().getLog().warn("event=failed id={} repo={} error=\"{}\"", e.id(), e.repository(), message);
-    return actor.store(job, () -> actor.pipeline().events().markFailed(e.id(), message, actor.now()));
+    return actor.store(job, "failed", () -> actor.pipeline().events().markFailed(e.id(), message, actor.now()));
   }
 
   /** Schedules the next attempt, or fails the event once {@code max-retries} attempts have failed. */
@@ -61,7 +62,8 @@ final class Failures {
     Instant at = actor.now().plus(Backoff.next(workers, e.retryCount(), retryAfter));
     actor.ctx().getLog().info("event=retry id={} repo={} attempt={} at={} error=\"{}\"", e.id(), e.repository(),
         e.retryCount() + 1, at, message);
-    return actor.store(job, () -> actor.pipeline().events().scheduleRetry(e.id(), message, at));
+    actor.pipeline().metrics().retry();
+    return actor.store(job, "retry", () -> actor.pipeline().events().scheduleRetry(e.id(), message, at));
   }
 
   /** A bad key or a spend limit affects every event: pause analysis, return this one untouched. */
@@ -72,6 +74,6 @@ final class Failures {
         : "Anthropic spend limit reached: ") + f.message();
     actor.pauseAnalysis(reason, duration);
     Instant at = actor.now().plus(duration);
-    return actor.store(job, () -> actor.pipeline().events().release(job.event().id(), at));
+    return actor.store(job, "paused", () -> actor.pipeline().events().release(job.event().id(), at));
   }
 }

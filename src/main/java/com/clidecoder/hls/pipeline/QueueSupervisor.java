@@ -177,7 +177,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       if (!recovering) recover();
       return this;
     }
-    if (drainedReplyTo != null) return this;
+    if (drainedReplyTo != null || !config.workers().enabled()) return this;
     Instant now = pipeline.clock().instant();
     if (pausedBecause.isPresent() && now.isBefore(pausedUntil)) return this;
     pausedBecause = Optional.empty();
@@ -343,7 +343,9 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   }
 
   private Behavior<Command> onGetStatus(GetStatus m) {
-    Optional<String> paused = pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
+    Optional<String> paused = !config.workers().enabled()
+        ? Optional.of("processing is switched off (hls.workers.enabled = false)")
+        : pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
     m.replyTo().tell(new Status(paused, inFlight.size(), config.workers().maxConcurrentAnalyses(), repos.size()));
     return this;
   }

@@ -5,6 +5,8 @@ import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.domain.AnalysisRecord;
 import com.clidecoder.hls.domain.AnalysisRequest;
 import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.domain.TriageHint;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.clidecoder.hls.github.GitHubActuator;
 import com.clidecoder.hls.store.ActionStore.ActionRow;
 import com.clidecoder.hls.store.AnalysisStore.StoredAnalysis;
@@ -38,6 +40,8 @@ public final class RepoActor {
   private record Loaded(Optional<StoredAnalysis> analysis, Throwable failure) implements Command {}
 
   private record GotDiff(GitHubActuator.DiffResult result) implements Command {}
+
+  private record Hinted(Optional<TriageHint> hint, Throwable failure) implements Command {}
 
   private record FromAnalyst(ClaudeAnalyst.Reply reply) implements Command {}
 
@@ -94,11 +98,11 @@ public final class RepoActor {
 
   private Behavior<Command> onProcess(Process m) {
     timers.cancel(IDLE);
-    Job job = new Job(m.event(), m.config());
+    Job job = new Job(m.event(), m.config(), now());
     EventPlan plan = EventPlanner.plan(m.event(), m.config());
     if (plan instanceof EventPlan.Skip skip) {
       ctx.getLog().info("event=skipped id={} repo={} reason=\"{}\"", job.event().id(), repository, skip.reason());
-      return store(job, () -> pipeline.events().markSkipped(job.event().id(), skip.reason(), now()));
+      return store(job, "skipped", () -> pipeline.events().markSkipped(job.event().id(), skip.reason(), now()));
     }
     EventPlan.Analyse analyse = (EventPlan.Analyse) plan;
     ctx.pipeToSelf(
@@ -125,22 +129,44 @@ public final class RepoActor {
     return analyse(job, plan, Optional.empty());
   }
 
+  /** Issues get the embedded classifier's prediction first (a model file may be read: off this thread). */
   private Behavior<Command> analyse(Job job, EventPlan.Analyse plan, Optional<String> diff) {
-    QueuedEvent e = job.event();
-    AnalysisRequest request = new AnalysisRequest(e.id(), e.deliveryId(), e.eventType(), e.action(), e.repository(),
-        plan.payload(), diff, Optional.empty());
-    pipeline.analyst().tell(new ClaudeAnalyst.Analyse(request, analystReplies));
-    return busy(job, receive(job).onMessage(FromAnalyst.class, r -> onAnalyst(job, plan, r.reply())));
+    if (!job.event().eventType().equals("issues")) return ask(job, plan, diff, Optional.empty());
+    JsonNode issue = plan.payload().path("issue");
+    pipe(() -> Optional.of(pipeline.triage().predict(repository, issue.path("title").asText(""),
+        issue.path("body").asText(""))), Hinted::new);
+    return busy(job, receive(job).onMessage(Hinted.class, h -> {
+      if (h.failure() != null) {
+        ctx.getLog().warn("event=triage-unavailable id={} error=\"{}\"", job.event().id(), h.failure().getMessage());
+      }
+      return ask(job, plan, diff, h.failure() == null ? h.hint() : Optional.empty());
+    }));
   }
 
-  private Behavior<Command> onAnalyst(Job job, EventPlan.Analyse plan, ClaudeAnalyst.Reply reply) {
+  private Behavior<Command> ask(Job job, EventPlan.Analyse plan, Optional<String> diff, Optional<TriageHint> hint) {
+    QueuedEvent e = job.event();
+    AnalysisRequest request = new AnalysisRequest(e.id(), e.deliveryId(), e.eventType(), e.action(), e.repository(),
+        plan.payload(), diff, hint);
+    pipeline.analyst().tell(new ClaudeAnalyst.Analyse(request, analystReplies));
+    return busy(job, receive(job).onMessage(FromAnalyst.class, r -> onAnalyst(job, plan, hint, r.reply())));
+  }
+
+  private Behavior<Command> onAnalyst(Job job, EventPlan.Analyse plan, Optional<TriageHint> hint,
+      ClaudeAnalyst.Reply reply) {
     if (reply instanceof ClaudeAnalyst.Failed f) return Failures.analysis(this, job, f);
     AnalysisRecord record = ((ClaudeAnalyst.Analysed) reply).record();
     long eventId = job.event().id();
+    pipeline.metrics().claudeCall(record.provider().equals("offline") ? "offline" : "ok");
+    pipeline.metrics().claudeTokens(record.inputTokens(), record.outputTokens());
+    pipeline.metrics().claudeCost(record.costUsd());
+    if (record.provider().equals("anthropic")) {
+      hint.ifPresent(h -> pipeline.metrics().triageAgreement(record.analysis().labels().stream()
+          .anyMatch(l -> l.equalsIgnoreCase(h.predictedType()))));
+    }
     ctx.getLog().info("event=analysed id={} repo={} provider={} labels={} cost_usd={}", eventId, repository,
         record.provider(), record.analysis().labels(), String.format("%.5f", record.costUsd()));
     ctx.pipeToSelf(
-        CompletableFuture.supplyAsync(() -> pipeline.analyses().insert(eventId, record, now()), pipeline.jdbc()),
+        CompletableFuture.supplyAsync(() -> pipeline.analyses().insert(eventId, record, hint, now()), pipeline.jdbc()),
         (id, err) -> new AnalysisSaved(record, err));
     return busy(job, receive(job).onMessage(AnalysisSaved.class, s -> {
       if (s.failure() != null) return abort(job, "cannot store the analysis: " + s.failure().getMessage());
@@ -151,11 +177,12 @@ public final class RepoActor {
 
   // ---- shared steps, used by Actions and Failures ----
 
-  /** Runs a final store update for the event, then reports it finished. */
-  Behavior<Command> store(Job job, Runnable update) {
+  /** Runs the store update that ends this attempt ({@code outcome} names it for metrics), then reports it finished. */
+  Behavior<Command> store(Job job, String outcome, Runnable update) {
     ctx.pipeToSelf(CompletableFuture.runAsync(update, pipeline.jdbc()), (ok, err) -> new Stored(err));
     return busy(job, receive(job).onMessage(Stored.class, s -> {
       if (s.failure() != null) return abort(job, "cannot record the outcome: " + s.failure().getMessage());
+      pipeline.metrics().processed(job.event().eventType(), outcome, Duration.between(job.started(), now()));
       supervisor.tell(new QueueSupervisor.EventFinished(repository, job.event().id()));
       return idle();
     }));
@@ -205,5 +232,5 @@ public final class RepoActor {
   }
 
   /** The event being worked on and the config it is worked with. */
-  record Job(QueuedEvent event, HlsConfig config) {}
+  record Job(QueuedEvent event, HlsConfig config, java.time.Instant started) {}
 }

@@ -4,6 +4,7 @@ import com.clidecoder.hls.domain.Analysis;
 import com.clidecoder.hls.domain.AnalysisRecord;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.domain.Priority;
+import com.clidecoder.hls.domain.TriageHint;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.PreparedStatement;
@@ -26,13 +27,18 @@ public final class AnalysisStore {
   /** An analysis as stored, with its row id. */
   public record StoredAnalysis(long id, long eventId, AnalysisRecord record, Instant createdAt) {}
 
-  public long insert(long eventId, AnalysisRecord r, Instant now) {
+  /**
+   * Stores an analysis and, beside it, the embedded classifier's prediction when there was one, with
+   * whether the analysis agreed (its labels include the predicted type, before any label mapping).
+   */
+  public long insert(long eventId, AnalysisRecord r, Optional<TriageHint> hint, Instant now) {
     return db.transaction(c -> {
       long id;
       try (PreparedStatement s = c.prepareStatement(
           "INSERT INTO claude_analyses (event_id, analysis_type, prompt, response, claude_tokens_used,"
               + " claude_cost_usd, processing_time_ms, created_at, input_tokens, output_tokens, provider, model,"
-              + " summary, labels_json, comment, priority, confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+              + " summary, labels_json, comment, priority, confidence, hint_type, hint_confidence, hint_agrees)"
+              + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
               + " RETURNING id")) {
         Analysis a = r.analysis();
         s.setLong(1, eventId);
@@ -52,6 +58,9 @@ public final class AnalysisStore {
         s.setString(15, a.comment());
         s.setString(16, a.priority().code);
         s.setDouble(17, a.confidence());
+        s.setString(18, hint.map(TriageHint::predictedType).orElse(null));
+        s.setObject(19, hint.map(TriageHint::confidence).orElse(null));
+        s.setObject(20, hint.map(h -> agrees(h, a) ? 1 : 0).orElse(null));
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           id = rs.getLong(1);
@@ -60,6 +69,10 @@ public final class AnalysisStore {
       DailyStats.add(c, now, 0, 1, 0, r.costUsd());
       return id;
     });
+  }
+
+  private static boolean agrees(TriageHint hint, Analysis a) {
+    return a.labels().stream().anyMatch(l -> l.equalsIgnoreCase(hint.predictedType()));
   }
 
   /** Spend on an answer that could not be used (cut off, malformed): it still counts against the budget. */

@@ -53,6 +53,24 @@ public final class StatsStore {
     });
   }
 
+  /** Claude's analyses that had a classifier hint: how many, and how many agreed with it. */
+  public record TriageComparison(long compared, long agreed) {
+    public long disagreed() {
+      return compared - agreed;
+    }
+  }
+
+  public TriageComparison triageComparison() {
+    return db.read(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(hint_agrees), 0) FROM claude_analyses"
+              + " WHERE provider = 'anthropic' AND hint_agrees IS NOT NULL")) {
+        rs.next();
+        return new TriageComparison(rs.getLong(1), rs.getLong(2));
+      }
+    });
+  }
+
   /** Spend recorded for the UTC day of {@code now}: what the daily budget is checked against. */
   public double spentToday(Instant now) {
     return db.read(c -> today(c, now).totalCostUsd());

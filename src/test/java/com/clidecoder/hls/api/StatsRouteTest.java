@@ -40,7 +40,7 @@ class StatsRouteTest extends JupiterRouteTest {
   }
 
   private TestRouteResult get(IntakeHarness h, HttpRequest request) {
-    StatsRoute route = new StatsRoute(h.stats, h.jdbc, new ReadAccess(h.config.api()), Clock.systemUTC());
+    StatsRoute route = new StatsRoute(h.stats, h.jdbc, () -> h.config, Clock.systemUTC());
     return testRoute(route.route()).run(request);
   }
 

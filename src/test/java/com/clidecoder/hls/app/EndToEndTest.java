@@ -126,6 +126,10 @@ class EndToEndTest {
     assertEquals(2, actions.size());
     assertTrue(actions.stream().allMatch(a -> a.status() == ActionStatus.DONE));
     assertTrue(actions.get(0).reason().orElse("").contains("urgent-escalate-now"), "the refusal is recorded");
+    // The embedded classifier's prediction went to Claude as a hint and is stored beside the answer.
+    assertTrue(call.userText().contains("Hint from HLS's embedded classifier"), call.userText());
+    StatsStore.TriageComparison triage = new StatsStore(db).triageComparison();
+    assertEquals(1, triage.compared(), "the hint was stored and compared with Claude's labels");
     var today = new StatsStore(db).queueStats(Instant.now()).today();
     assertEquals(1, today.claudeAnalyses());
     assertEquals(2, today.githubActions());
@@ -174,11 +178,17 @@ class EndToEndTest {
   void withoutKeysTheOfflineAnalystRunsAndGitHubIsDryRun() throws Exception {
     app = start(TestConfigs.load(dir, "hls.workers.poll-interval = 200ms"));
     assertEquals(202, post("issues", Payloads.issue("acme/app", 5, "opened",
-        "App crashes with NullPointerException", "Stack trace:\n at a.b.C.main(C.java:10)")));
+        "Crash on startup: NullPointerException in ConfigLoader",
+        "**Describe the bug**\nThe app crashes on startup after upgrading to 2.3.1.\n\n**To Reproduce**\n"
+            + "1. Install 2.3.1\n2. Run the app with an empty config file\n\n**Expected behavior**\n"
+            + "It starts with defaults.\n\n**Actual behavior**\nException in thread main"
+            + " java.lang.NullPointerException\n    at com.example.ConfigLoader.load(ConfigLoader.java:42)\n"
+            + "    at com.example.Main.main(Main.java:10)")));
     awaitStatus(1, EventStatus.COMPLETED, Duration.ofSeconds(20));
     AnalysisStore.StoredAnalysis stored = new AnalysisStore(db).latestFor(1).orElseThrow();
     assertEquals("offline", stored.record().provider());
     assertTrue(stored.record().analysis().labels().contains("bug"), stored.record().analysis().labels().toString());
+    assertEquals("offline-classifier", stored.record().model(), "the embedded model, not the keyword rules");
     List<ActionStore.ActionRow> actions = new ActionStore(db).forEvent(1);
     assertFalse(actions.isEmpty());
     assertTrue(actions.stream().allMatch(ActionStore.ActionRow::dryRun));

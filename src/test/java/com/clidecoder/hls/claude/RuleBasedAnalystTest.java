@@ -101,6 +101,19 @@ class RuleBasedAnalystTest {
   }
 
   @Test
+  void anUnsureClassifierAbstainsWithNoLabelNoCommentAndSaysWhyInTheSummary() {
+    RuleBasedAnalyst strict = new RuleBasedAnalyst(0.6);
+    TriageHint unsure = new TriageHint("bug", 0.52, Map.of("bug", 0.52, "question", 0.3, "feature", 0.18));
+    Analysis a = strict.analyse(ClaudeConfigs.issueWithHint(1, "App crashes", "stack trace", unsure));
+    assertEquals(List.of(), a.labels());
+    assertEquals("", a.comment(), "nothing is posted for an abstention");
+    assertTrue(a.summary().contains("abstained") && a.summary().contains("0.52") && a.summary().contains("0.60"),
+        a.summary());
+    TriageHint sure = new TriageHint("bug", 0.87, Map.of("bug", 0.87, "question", 0.1, "feature", 0.03));
+    assertEquals(List.of("bug"), strict.analyse(ClaudeConfigs.issueWithHint(1, "App crashes", "trace", sure)).labels());
+  }
+
+  @Test
   void pullRequestIsClassifiedByConventionalPrefixAndBranch() {
     ObjectNode payload = Json.MAPPER.createObjectNode();
     ObjectNode pr = payload.putObject("pull_request");

@@ -58,7 +58,7 @@ class WebhookRouteTest extends JupiterRouteTest {
   }
 
   private TestRouteResult post(IntakeHarness h, HttpRequest request) {
-    return testRoute(new WebhookRoute(h.config, h.writer, wakeUps::incrementAndGet).route()).run(request);
+    return testRoute(new WebhookRoute(() -> h.config, h.writer, wakeUps::incrementAndGet, (type, outcome) -> {}).route()).run(request);
   }
 
   static HttpRequest delivery(String event, String deliveryId, RequestEntity entity) {

@@ -15,6 +15,8 @@ import com.clidecoder.hls.domain.NewDelivery;
 import com.clidecoder.hls.domain.PlannedAction;
 import com.clidecoder.hls.domain.Priority;
 import com.clidecoder.hls.github.GitHubActuator;
+import com.clidecoder.hls.metrics.HlsMetrics;
+import com.clidecoder.hls.triage.TriageModels;
 import com.clidecoder.hls.store.ActionStore;
 import com.clidecoder.hls.store.AnalysisStore;
 import com.clidecoder.hls.store.Database;
@@ -81,7 +83,7 @@ class PipelineActorTest {
     analyst = testKit.createTestProbe();
     actuator = testKit.createTestProbe();
     Pipeline pipeline = new Pipeline(events, analyses, actions, new StatsStore(db), jdbc, analyst.getRef(),
-        actuator.getRef(), Clock.systemUTC());
+        actuator.getRef(), new TriageModels(dir.resolve("models")), new HlsMetrics(), Clock.systemUTC());
     return spawn(loaded, pipeline);
   }
 
@@ -315,7 +317,7 @@ class PipelineActorTest {
     assertEquals(EventStatus.PROCESSING, events.statusOf(id).orElseThrow());
 
     Pipeline pipeline = new Pipeline(events, analyses, actions, new StatsStore(db), jdbc, analyst.getRef(),
-        actuator.getRef(), Clock.systemUTC());
+        actuator.getRef(), new TriageModels(dir.resolve("models")), new HlsMetrics(), Clock.systemUTC());
     spawn(TestConfigs.load(dir, ""), pipeline);
     ClaudeAnalyst.Analyse ask = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(5));
     assertEquals(id, ask.request().eventId());

@@ -1,0 +1,143 @@
+package com.clidecoder.hls.metrics;
+
+import com.clidecoder.hls.domain.EventStatus;
+import com.clidecoder.hls.store.QueueStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The service's Prometheus metrics, one registry per running service. Intake, pipeline, analyst and
+ * actuator report through the methods here; queue depth and the oldest pending age are read from the
+ * database at scrape time ({@link #scrape(QueueStats)}), so they are true even after a restart.
+ *
+ * <p>Families (Prometheus names): {@code hls_intake_total{event_type,outcome}},
+ * {@code hls_events_processed_seconds{event_type,outcome}} (histogram),
+ * {@code hls_claude_calls_total{outcome}}, {@code hls_claude_tokens_total{direction}},
+ * {@code hls_claude_cost_usd_total}, {@code hls_github_actions_total{kind,outcome}},
+ * {@code hls_retries_total}, {@code hls_queue_depth{status}}, {@code hls_queue_oldest_pending_age_seconds},
+ * and Micrometer's JVM and process families ({@code jvm_*}, {@code process_*}, {@code system_*}).
+ */
+public final class HlsMetrics implements AutoCloseable {
+  /** Processing takes from milliseconds (skipped events) to minutes (a slow model plus GitHub pauses). */
+  private static final Duration[] PROCESSING_BUCKETS = {
+    Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(2),
+    Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+    Duration.ofMinutes(2), Duration.ofMinutes(5)
+  };
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  /** Last figures read from the database; written just before each scrape, read by the gauges in it. */
+  private final Map<String, Double> queueDepth = new ConcurrentHashMap<>();
+  private volatile double oldestPendingAgeSeconds;
+  private final Counter retries;
+  private final Counter inputTokens;
+  private final Counter outputTokens;
+  private final Counter cost;
+
+  public HlsMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    for (EventStatus s : EventStatus.values()) {
+      queueDepth.put(s.code, 0.0);
+      Gauge.builder("hls.queue.depth", queueDepth, m -> m.getOrDefault(s.code, 0.0))
+          .description("Stored events by status")
+          .tag("status", s.code)
+          .register(registry);
+    }
+    Gauge.builder("hls.queue.oldest.pending.age", this, m -> m.oldestPendingAgeSeconds)
+        .description("Age of the oldest pending or retry event; 0 when none waits")
+        .baseUnit("seconds")
+        .register(registry);
+    retries = Counter.builder("hls.retries").description("Failed attempts scheduled for a retry").register(registry);
+    inputTokens = tokens("input");
+    outputTokens = tokens("output");
+    cost = Counter.builder("hls.claude.cost").baseUnit("usd").description("Claude spend").register(registry);
+  }
+
+  /** A webhook delivery answered by the intake; outcome is queued, duplicate, ignored or rejected. */
+  public void intake(String eventType, String outcome) {
+    Counter.builder("hls.intake")
+        .description("Webhook deliveries by event type and outcome")
+        .tags("event_type", eventType, "outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** One event finished (completed, skipped, failed, retry) after {@code took}. */
+  public void processed(String eventType, String outcome, Duration took) {
+    Timer.builder("hls.events.processed")
+        .description("Time from claim to outcome of one event")
+        .tags("event_type", eventType, "outcome", outcome)
+        .serviceLevelObjectives(PROCESSING_BUCKETS)
+        .register(registry)
+        .record(took);
+  }
+
+  public void claudeCall(String outcome) {
+    Counter.builder("hls.claude.calls").description("Messages API calls by outcome").tag("outcome", outcome)
+        .register(registry).increment();
+  }
+
+  public void claudeTokens(long input, long output) {
+    inputTokens.increment(input);
+    outputTokens.increment(output);
+  }
+
+  public void claudeCost(double usd) {
+    cost.increment(usd);
+  }
+
+  public void githubAction(String kind, String outcome) {
+    Counter.builder("hls.github.actions").description("GitHub actions by kind and outcome")
+        .tags("kind", kind, "outcome", outcome).register(registry).increment();
+  }
+
+  /** Claude's answer compared with the embedded classifier's prediction for the same issue. */
+  public void triageAgreement(boolean agrees) {
+    Counter.builder("hls.triage.comparisons").description("Claude's labels against the embedded classifier's type")
+        .tag("result", agrees ? "agree" : "disagree").register(registry).increment();
+  }
+
+  public void retry() {
+    retries.increment();
+  }
+
+  /**
+   * The Prometheus text exposition with the queue gauges set from {@code queue}. The caller reads
+   * {@code queue} from the database off the default dispatcher and calls this on the same thread.
+   */
+  public synchronized String scrape(QueueStats queue) {
+    queue.byStatus().forEach((status, n) -> queueDepth.put(status, n.doubleValue()));
+    oldestPendingAgeSeconds = queue.oldestPendingAgeSeconds().map(Long::doubleValue).orElse(0.0);
+    return registry.scrape();
+  }
+
+  /** Content type of {@link #scrape}: the Prometheus text format 0.0.4. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private Counter tokens(String direction) {
+    return Counter.builder("hls.claude.tokens").description("Claude tokens by direction")
+        .tag("direction", direction).register(registry);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
