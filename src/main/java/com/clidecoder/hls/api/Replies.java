@@ -10,13 +10,9 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Small reply helpers of the management routes, all in the contract's JSON shape. */
 final class Replies {
-  private static final Logger log = LoggerFactory.getLogger(Replies.class);
-
   private Replies() {}
 
   static Route ok(Object body) {
@@ -24,7 +20,7 @@ final class Replies {
   }
 
   static Route reject(StatusCode status, String reason) {
-    return complete(status, JsonReplies.rejected(reason), JsonReplies.JSON);
+    return JsonErrors.rejected(status, reason);
   }
 
   /** {@code inner} for {@code m}; any other method on the same path is a JSON 405. */
@@ -32,13 +28,8 @@ final class Replies {
     return concat(method(m, inner), reject(StatusCodes.METHOD_NOT_ALLOWED, "use " + m.name() + " here"));
   }
 
-  /** Anything that escapes a route is a bug: logged, answered as JSON 500 without details. */
+  /** Anything that escapes a route: the one JSON exception handler of every route ({@link JsonErrors}). */
   static ExceptionHandler exceptions() {
-    return ExceptionHandler.newBuilder()
-        .matchAny(e -> {
-          log.error("event=route_failed error={}", e.toString(), e);
-          return reject(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
-        })
-        .build();
+    return JsonErrors.handler();
   }
 }
