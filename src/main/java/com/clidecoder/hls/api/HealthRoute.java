@@ -19,7 +19,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /health}: {@code ok} while the database answers and analysis runs, {@code degraded}
  * (still 200) while analysis is paused (budget, bad key, spend limit), {@code down} (503) when the
- * database does not answer.
+ * database does not answer or its last write failed for a reason of the file (locked, read-only, full).
  */
 public final class HealthRoute {
   /** What the pipeline reports: why analysis is paused, if it is, and its figures. */
@@ -45,13 +45,16 @@ public final class HealthRoute {
     CompletionStage<Optional<PipelineHealth>> analysis = pipeline.get()
         .thenApply(Optional::of)
         .exceptionally(e -> Optional.empty()); // an unresponsive pipeline is reported, not a 500
-    return database.thenCombine(analysis, (up, p) -> {
+    return database.thenCombine(analysis, (readable, p) -> {
+      // Reads can succeed while writes fail (locked, read-only, full): the intake answers 503 then.
+      Optional<String> writeTrouble = db.writeTrouble();
+      boolean up = readable && writeTrouble.isEmpty();
       Map<String, Object> body = new LinkedHashMap<>();
       String analysisState = p.map(h -> h.pausedBecause().map(r -> "paused: " + r).orElse("running"))
           .orElse("unknown: the pipeline did not answer");
       boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent();
       body.put("status", !up ? "down" : degraded ? "degraded" : "ok");
-      body.put("database", up ? "ok" : "unreachable");
+      body.put("database", !readable ? "unreachable" : writeTrouble.map(w -> "writes failing: " + w).orElse("ok"));
       body.put("analysis", analysisState);
       p.ifPresent(h -> body.put("pipeline", h.figures()));
       return body;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -21,6 +22,7 @@ public final class Database implements AutoCloseable {
   private final Path path;
   private final HikariDataSource pool;
   private final GroupCommit writes;
+  private volatile String writeTrouble;
 
   private Database(Path path, HikariDataSource pool) {
     this.path = path;
@@ -84,10 +86,33 @@ public final class Database implements AutoCloseable {
    */
   public <T> T transaction(SqlFunction<T> work) {
     try {
-      return writes.run(work);
+      T result = writes.run(work);
+      writeTrouble = null;
+      return result;
     } catch (SQLException e) {
+      if (isFileTrouble(e)) writeTrouble = e.getMessage();
       throw new StoreException("database error: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Why the last write failed, while the file cannot take writes (locked, read-only, full, I/O error);
+   * empty once a write succeeds. A read answers in those cases too, so {@link #ping} alone can't tell.
+   */
+  public Optional<String> writeTrouble() {
+    return Optional.ofNullable(writeTrouble);
+  }
+
+  /** SQLite's primary result codes that say the file, not the statement, is the problem. */
+  private static boolean isFileTrouble(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.sqlite.SQLiteException se) {
+        int primary = se.getResultCode().code & 0xff;
+        // BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB
+        return java.util.Set.of(5, 6, 8, 10, 11, 13, 14, 26).contains(primary);
+      }
+    }
+    return false;
   }
 
   /** True when the file answers a query. */

@@ -171,9 +171,15 @@ class IntakeHttpTest {
       HttpResponse<String> r = send(delivery("issues", "locked").POST(BodyPublishers.ofByteArray(body)).build());
       assertEquals(503, r.statusCode(), r.body());
       assertEquals("rejected", json(r).get("status").asText());
+      // Reads still work under a write lock; /health reports the failing writes all the same.
+      HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/health")).GET().build());
+      assertEquals(503, health.statusCode(), health.body());
+      assertTrue(json(health).get("database").asText().startsWith("writes failing"), health.body());
     }
     assertEquals(0, rows());
     assertEquals(202, send(delivery("issues", "locked").POST(BodyPublishers.ofByteArray(body)).build()).statusCode());
+    HttpResponse<String> healthy = send(HttpRequest.newBuilder(uri("/health")).GET().build());
+    assertEquals(200, healthy.statusCode(), "a write that succeeds clears it: " + healthy.body());
   }
 
   @Test
