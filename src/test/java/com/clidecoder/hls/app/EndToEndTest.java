@@ -56,7 +56,7 @@ class EndToEndTest {
   private ConfigLoader.Loaded config(String extra) {
     return TestConfigs.load(dir, String.join("\n",
         "hls.claude.api-url = \"" + anthropic.url() + "\"",
-        "hls.claude.api-key = \"sk-ant-test-only\"",
+        "hls.claude.api-key = \"test-ant-test-only\"",
         "hls.github.api-url = \"" + github.url() + "\"",
         "hls.github.token = \"" + TOKEN + "\"",
         "hls.github.write-interval = 20ms",
@@ -107,7 +107,7 @@ class EndToEndTest {
     awaitStatus(1, EventStatus.COMPLETED, Duration.ofSeconds(20));
 
     FakeAnthropic.Received call = anthropic.takeRequest();
-    assertEquals("sk-ant-test-only", call.header("x-api-key"));
+    assertEquals("test-ant-test-only", call.header("x-api-key"));
     assertTrue(call.userText().contains("Crash on start"));
 
     assertEquals(List.of("bug"), github.issueLabels("acme/app", 7), "only labels that exist are applied");

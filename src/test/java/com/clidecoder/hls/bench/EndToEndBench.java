@@ -61,7 +61,7 @@ public final class EndToEndBench {
       String conf = String.join("\n",
           "hls.database.path = \"" + db + "\"",
           "hls.claude.api-url = \"" + anthropic.url() + "\"",
-          "hls.claude.api-key = \"sk-ant-bench-only\"",
+          "hls.claude.api-key = \"test-ant-bench-only\"",
           "hls.claude.daily-budget-usd = 1000",
           "hls.github.api-url = \"" + github.url() + "\"",
           "hls.github.token = \"" + TOKEN + "\"",

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /** Claude configs and requests for tests. The prompts folder defaults to one without files (bundled copy). */
 final class ClaudeConfigs {
-  static final String API_KEY = "sk-ant-test-0123456789abcdef";
+  static final String API_KEY = "test-ant-test-0123456789abcdef";
   static final String MODEL = "claude-sonnet-4-5";
   static final Map<String, HlsConfig.Price> PRICES = Map.of(
       "default", new HlsConfig.Price(3.0, 15.0),

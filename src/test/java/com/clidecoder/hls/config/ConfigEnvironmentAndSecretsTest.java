@@ -20,7 +20,7 @@ class ConfigEnvironmentAndSecretsTest {
   private static final String FILE_SECRETS = String.join("\n",
       "hls.github.token = \"ghp_fileTokenAAAA\"",
       "hls.github.webhook-secret = \"file-webhook-secret-BBBB\"",
-      "hls.claude.api-key = \"sk-ant-file-CCCC\"",
+      "hls.claude.api-key = \"test-ant-file-CCCC\"",
       "hls.admin.token = \"admin-file-DDDD\"");
 
   @TempDir Path dir;
@@ -35,7 +35,7 @@ class ConfigEnvironmentAndSecretsTest {
         "GITHUB_TOKEN", "ghp_envToken1111",
         "HLS_WEBHOOK_SECRET", "env-webhook-2222",
         "ANTHROPIC_BASE_URL", "http://127.0.0.1:4010",
-        "ANTHROPIC_API_KEY", "sk-ant-env-3333",
+        "ANTHROPIC_API_KEY", "test-ant-env-3333",
         "HLS_ADMIN_TOKEN", "admin-env-4444");
 
     HlsConfig c = TestConfigs.load(dir, "hls.server.port = 9000\n" + FILE_SECRETS
@@ -47,7 +47,7 @@ class ConfigEnvironmentAndSecretsTest {
     assertEquals("ghp_envToken1111", c.github().token().orElseThrow().reveal());
     assertEquals("env-webhook-2222", c.github().webhookSecret().orElseThrow().reveal());
     assertEquals(URI.create("http://127.0.0.1:4010"), c.claude().apiUrl());
-    assertEquals("sk-ant-env-3333", c.claude().apiKey().orElseThrow().reveal());
+    assertEquals("test-ant-env-3333", c.claude().apiKey().orElseThrow().reveal());
     assertEquals("admin-env-4444", c.admin().token().orElseThrow().reveal());
     assertFalse(c.github().effectiveDryRun());
     assertFalse(c.claude().offline());
@@ -81,15 +81,15 @@ class ConfigEnvironmentAndSecretsTest {
   @Test
   void renderMaskedHidesEverySecretFromFileAndEnvironment() {
     ConfigLoader.Loaded loaded = TestConfigs.load(dir, "hls.server.port = 9000\n" + FILE_SECRETS,
-        Map.of("GITHUB_TOKEN", "ghp_envToken1111", "ANTHROPIC_API_KEY", "sk-ant-env-3333"));
+        Map.of("GITHUB_TOKEN", "ghp_envToken1111", "ANTHROPIC_API_KEY", "test-ant-env-3333"));
 
     String rendered = loaded.renderMasked();
 
     assertNotContains(rendered, "ghp_fileTokenAAAA", "ghp_envToken1111", "file-webhook-secret-BBBB",
-        "sk-ant-file-CCCC", "sk-ant-env-3333", "admin-file-DDDD");
+        "test-ant-file-CCCC", "test-ant-env-3333", "admin-file-DDDD");
     assertContains(rendered, "9000", "claude-sonnet-4-5");
     assertEquals(4, rendered.split("\\*\\*\\*\\*", -1).length - 1, "one mask per secret:\n" + rendered);
-    assertNotContains(loaded.hls().toString(), "ghp_envToken1111", "file-webhook-secret-BBBB", "sk-ant-env-3333",
+    assertNotContains(loaded.hls().toString(), "ghp_envToken1111", "file-webhook-secret-BBBB", "test-ant-env-3333",
         "admin-file-DDDD");
   }
 
@@ -97,14 +97,14 @@ class ConfigEnvironmentAndSecretsTest {
   void secretsOfTheWrongTypeAreRefusedWithoutShowingThem() {
     ConfigProblems p = assertThrows(ConfigProblems.class, () -> TestConfigs.load(dir, String.join("\n",
         "hls.github.token = 998877665544",
-        "hls.claude.api-key = [\"sk-ant-in-a-list\"]",
+        "hls.claude.api-key = [\"test-ant-in-a-list\"]",
         "hls.github.webhook-secret { value = \"nested-secret-XYZ\" }",
         "hls.admin.token = true")));
 
     String all = p.getMessage();
     assertContains(all, "hls.github.token: must be a string", "hls.claude.api-key: must be a string",
         "hls.github.webhook-secret: must be a string", "hls.admin.token: must be a string");
-    assertNotContains(all, "998877665544", "sk-ant-in-a-list", "nested-secret-XYZ");
+    assertNotContains(all, "998877665544", "test-ant-in-a-list", "nested-secret-XYZ");
   }
 
   @Test

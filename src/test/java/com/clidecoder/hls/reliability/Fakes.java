@@ -58,7 +58,7 @@ final class Fakes implements AutoCloseable {
     return String.join("\n",
         "hls.database.path = \"" + db + "\"",
         "hls.claude.api-url = \"" + anthropic.url() + "\"",
-        "hls.claude.api-key = \"sk-ant-reliability-only\"",
+        "hls.claude.api-key = \"test-ant-reliability-only\"",
         "hls.claude.daily-budget-usd = 1000",
         "hls.github.api-url = \"" + github.url() + "\"",
         "hls.github.token = \"" + TOKEN + "\"",
