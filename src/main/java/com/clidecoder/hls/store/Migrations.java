@@ -51,7 +51,12 @@ public final class Migrations {
             "database " + path + " has schema version " + current + " but this HLS knows versions up to "
                 + resources.size() + ": run a newer HLS or restore a backup", null);
       }
-      if (current < resources.size()) applyAll(c, current, resources, path);
+      List<String> adoption = List.of();
+      if (current == 0 && WorkersSchema.hasTables(c)) {
+        adoption = WorkersSchema.adopt(c, resource(resources.get(0)), path);
+        current = 1;
+      }
+      if (current < resources.size() || !adoption.isEmpty()) applyAll(c, current, resources, path, adoption);
       // Only now, with the schema known good, switch the journal (once per file; the pool asks again).
       String journal = base.toProperties().getProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName);
       if (journal != null) {
@@ -79,11 +84,20 @@ public final class Migrations {
     return config;
   }
 
-  private static void applyAll(Connection c, int current, List<String> resources, Path path)
+  /**
+   * Runs {@code adoption} (the steps that make a workers' file version 1, else nothing) and then every
+   * migration after {@code current}, in one transaction.
+   */
+  private static void applyAll(Connection c, int current, List<String> resources, Path path, List<String> adoption)
       throws SQLException {
-    String resource = resources.get(current);
+    String resource = resources.get(Math.min(current, resources.size() - 1));
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
+      if (!adoption.isEmpty()) {
+        for (String statement : adoption) s.executeUpdate(statement);
+        s.executeUpdate("PRAGMA user_version = 1");
+        log.info("event=adopted database={} schema=python-workers as_version=1", path);
+      }
       for (int v = current + 1; v <= resources.size(); v++) {
         resource = resources.get(v - 1);
         for (String statement : statements(resource(resource))) s.executeUpdate(statement);
@@ -98,7 +112,7 @@ public final class Migrations {
       c.rollback();
       throw new StoreException(
           "migration " + fileName(resource) + " failed on " + path + " (the file is unchanged, still at version "
-              + current + "): " + e.getMessage(), e);
+              + (adoption.isEmpty() ? current : 0) + "): " + e.getMessage(), e);
     } finally {
       c.setAutoCommit(true);
     }

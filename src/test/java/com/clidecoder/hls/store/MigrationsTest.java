@@ -175,6 +175,57 @@ class MigrationsTest {
     }
   }
 
+  /** The Python workers' file: the seed schema's tables, written without HLS, so user_version is 0. */
+  private static void writeWorkersDatabase(Path file) throws Exception {
+    String seed = new String(MigrationsTest.class.getClassLoader().getResourceAsStream(SEED).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    try (Connection c = StoreFixture.raw(file); Statement s = c.createStatement()) {
+      for (String statement : Migrations.statements(seed)) s.executeUpdate(statement);
+      s.executeUpdate("DROP INDEX idx_events_created"); // an older worker version may lack an index
+      s.executeUpdate(insertEvent(1, "d-1", "completed"));
+      s.executeUpdate(insertEvent(2, "d-2", "pending"));
+      s.executeUpdate("INSERT INTO claude_analyses (event_id, analysis_type, response, claude_tokens_used,"
+          + " claude_cost_usd, created_at) VALUES (1, 'triage', '{\"labels\":[\"bug\"]}', 900, 0.01, 5)");
+      assertEquals(0, queryLong(c, "PRAGMA user_version"));
+    }
+  }
+
+  @Test
+  void theWorkersDatabaseAtVersionZeroIsAdoptedAndMigratedInPlace() throws Exception {
+    Path file = dir.resolve("webhooks.db");
+    writeWorkersDatabase(file);
+
+    try (Database db = StoreFixture.open(dir)) {
+      assertEquals(LATEST, StoreFixture.longValue(db, "PRAGMA user_version"));
+      assertEquals(2, StoreFixture.longValue(db, "SELECT COUNT(*) FROM webhook_events"));
+      assertEquals("completed", StoreFixture.stringValue(db, "SELECT status FROM webhook_events WHERE id = 1"));
+      assertEquals(900, StoreFixture.longValue(db, "SELECT claude_tokens_used FROM claude_analyses WHERE event_id = 1"));
+      assertEquals(1, StoreFixture.longValue(db,
+          "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'idx_events_created'"));
+      long next = new EventStore(db).insertBatch(List.of(delivery("d-3")), Instant.now()).get(0).id();
+      assertEquals(3, next, "ids keep counting after the workers' rows");
+    }
+    try (Database db = StoreFixture.open(dir)) {
+      assertEquals(3, StoreFixture.longValue(db, "SELECT COUNT(*) FROM webhook_events"), "a second start changes nothing");
+    }
+  }
+
+  @Test
+  void aVersionZeroFileWithOtherTablesIsRefusedNamingWhatIsMissingAndLeftAlone() throws Exception {
+    Path file = dir.resolve("webhooks.db");
+    try (Connection c = StoreFixture.raw(file); Statement s = c.createStatement()) {
+      s.executeUpdate("CREATE TABLE webhook_events (id INTEGER PRIMARY KEY, body TEXT)");
+      s.executeUpdate("INSERT INTO webhook_events (body) VALUES ('someone else''s data')");
+    }
+    byte[] before = Files.readAllBytes(file);
+
+    StoreException refused = assertThrows(StoreException.class, () -> StoreFixture.open(dir));
+
+    assertContains(refused.getMessage(), "user_version 0", "column webhook_events.delivery_id",
+        "table claude_analyses", "unchanged", file.toString());
+    assertArrayEquals(before, Files.readAllBytes(file), "the file is byte for byte as it was");
+  }
+
   @Test
   void statementsAreSplitAtLineEndSemicolonsAndCommentsDropped() {
     List<String> statements = Migrations.statements(
