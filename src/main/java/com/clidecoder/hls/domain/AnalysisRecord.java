@@ -16,4 +16,12 @@ public record AnalysisRecord(
     long outputTokens,
     double costUsd,
     long processingTimeMs,
-    Analysis analysis) {}
+    Analysis analysis) {
+  public static final String ANTHROPIC = "anthropic";
+  public static final String OFFLINE = "offline";
+
+  /** Whether Claude made this analysis (what {@code daily_stats.claude_analyses} counts). */
+  public boolean byClaude() {
+    return ANTHROPIC.equals(provider);
+  }
+}

@@ -66,7 +66,8 @@ public final class AnalysisStore {
           id = rs.getLong(1);
         }
       }
-      DailyStats.add(c, now, 0, 1, 0, r.costUsd());
+      // The offline analyst's work is stored alike, but claude_analyses counts calls to Claude only.
+      DailyStats.add(c, now, 0, r.byClaude() ? 1 : 0, 0, r.costUsd());
       return id;
     });
   }

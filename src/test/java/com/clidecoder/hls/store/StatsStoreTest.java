@@ -2,7 +2,11 @@ package com.clidecoder.hls.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.clidecoder.hls.domain.Analysis;
+import com.clidecoder.hls.domain.AnalysisRecord;
 import com.clidecoder.hls.domain.EventStatus;
+import com.clidecoder.hls.domain.Priority;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -83,6 +87,24 @@ class StatsStoreTest {
     assertEquals(new QueueStats.Today("2025-03-04", 10, 2, 3, 0.25), s.today());
     assertEquals(0.25, stats.spentToday(NOW), 1e-9);
     assertEquals(99.0, stats.spentToday(NOW.minusSeconds(86_400)), 1e-9);
+  }
+
+  @Test
+  void todaysClaudeAnalysesCountClaudesAnswersNotTheOfflineAnalysts() {
+    seed("issues", "processing", -10, -5, null);
+    seed("issues", "processing", -10, -5, null);
+    AnalysisStore analyses = new AnalysisStore(db);
+    Analysis a = new Analysis("A crash", List.of("bug"), "Thanks", Priority.MEDIUM, 0.9);
+    analyses.insert(1, new AnalysisRecord(AnalysisRecord.OFFLINE, "triage", "issues", "p", "{}", 0, 0, 0.0, 1, a),
+        Optional.empty(), NOW);
+    analyses.insert(2, new AnalysisRecord(AnalysisRecord.ANTHROPIC, "claude", "issues", "p", "{}", 100, 50, 0.002, 9, a),
+        Optional.empty(), NOW);
+
+    QueueStats.Today today = stats.queueStats(NOW).today();
+
+    assertEquals(1, today.claudeAnalyses(), "the offline analysis is stored but is not a Claude analysis");
+    assertEquals(0.002, today.totalCostUsd(), 1e-9);
+    assertEquals(2, StoreFixture.longValue(db, "SELECT COUNT(*) FROM claude_analyses"));
   }
 
   /** One row; times are seconds relative to NOW, null when unset. */
