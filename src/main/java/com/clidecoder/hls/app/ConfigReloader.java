@@ -104,6 +104,8 @@ public final class ConfigReloader {
     if (da.maxBatch() != db.maxBatch()) keys.add("database.max-batch");
     if (da.intakeBuffer() != db.intakeBuffer()) keys.add("database.intake-buffer");
     if (!started.logging().file().equals(next.logging().file())) keys.add("logging.file");
+    // The models are looked up in the folder the service started with; min-confidence applies at once.
+    if (!started.triage().modelsDir().equals(next.triage().modelsDir())) keys.add("triage.models-dir");
     return keys;
   }
 }

@@ -128,7 +128,7 @@ public final class HlsApp {
       Database db, EventStore events, StatsStore stats, Executor jdbc, ConfigReloader reloader,
       HlsMetrics metrics) {
     ActorRef<ClaudeAnalyst.Command> analyst = system.systemActorOf(
-        ClaudeAnalyst.create(config.claude(), new RuleBasedAnalyst(config.triage().minConfidence())),
+        ClaudeAnalyst.create(config.claude(), new RuleBasedAnalyst(() -> reloader.current().triage().minConfidence())),
         "claude-analyst", Props.empty());
     ActorRef<GitHubActuator.Command> actuator =
         system.systemActorOf(GitHubActuator.create(config.github()), "github-actuator", Props.empty());

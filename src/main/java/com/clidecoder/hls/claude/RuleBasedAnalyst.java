@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +28,7 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
       "crashed", "outage", "production", "regression", "urgent", "blocker", "data corruption", "hangs", "deadlock");
   private static final Pattern REPRO = Pattern.compile("(?i)(reproduce|repro|steps)");
 
-  private final double minConfidence;
+  private final DoubleSupplier minConfidence;
 
   /** Applies every prediction of the classifier, however unsure (tests, and the rules alone). */
   public RuleBasedAnalyst() {
@@ -39,6 +40,11 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
    *     (no type label) and says so ({@code hls.triage.min-confidence})
    */
   public RuleBasedAnalyst(double minConfidence) {
+    this(() -> minConfidence);
+  }
+
+  /** Reads the threshold for each analysis, so a config reload applies to the next event. */
+  public RuleBasedAnalyst(DoubleSupplier minConfidence) {
     this.minConfidence = minConfidence;
   }
 
@@ -67,7 +73,8 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
       type = hint.predictedType().strip().toLowerCase(Locale.ROOT);
       if (type.isEmpty()) type = null;
       confidence = Math.max(0.0, Math.min(1.0, hint.confidence()));
-      if (type != null && confidence < minConfidence) return abstain(ref, type, confidence);
+      double threshold = minConfidence.getAsDouble();
+      if (type != null && confidence < threshold) return abstain(ref, type, confidence, threshold);
     } else {
       IssueClassifier.Verdict verdict = IssueClassifier.classify(title, body, labelNames(item), branch);
       type = verdict.best();
@@ -91,7 +98,7 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
   }
 
   /** The classifier is not sure enough: no label, no comment, and the stored analysis says why. */
-  private Analysis abstain(String ref, String type, double confidence) {
+  private static Analysis abstain(String ref, String type, double confidence, double minConfidence) {
     String why = String.format(Locale.ROOT, "the embedded classifier leans to '%s' with confidence %.2f, below"
         + " hls.triage.min-confidence %.2f", type, confidence, minConfidence);
     // No comment either: "I am not sure" on an issue is noise; the stored summary records the abstention.

@@ -30,7 +30,8 @@ class ConfigReloadTest {
       ConfigReloader reloader = svc.app.reloader();
       List<HlsConfig> seen = new CopyOnWriteArrayList<>();
       reloader.addListener(seen::add);
-      rewrite(svc.configFile(), "hls.claude.daily-budget-usd = 10.0", "hls.claude.daily-budget-usd = 2.5\nhls.server.webhook-path = \"/hook\"");
+      rewrite(svc.configFile(), "hls.claude.daily-budget-usd = 10.0", "hls.claude.daily-budget-usd = 2.5\nhls.server.webhook-path = \"/hook\""
+          + "\nhls.triage.min-confidence = 0.3\nhls.triage.models-dir = \"other-models\"");
 
       ConfigReloader.Result result = reloader.reload();
 
@@ -38,7 +39,8 @@ class ConfigReloadTest {
       assertEquals(2.5, reloader.current().claude().dailyBudgetUsd());
       assertEquals(1, seen.size());
       assertEquals(2.5, seen.get(0).claude().dailyBudgetUsd());
-      assertEquals(List.of("server.webhook-path"), ok.restartRequired());
+      assertEquals(List.of("server.webhook-path", "triage.models-dir"), ok.restartRequired(),
+          "min-confidence applies at once; the models folder needs a restart");
       assertTrue(ok.listenerFailures().isEmpty());
     }
   }

@@ -114,6 +114,16 @@ class RuleBasedAnalystTest {
   }
 
   @Test
+  void theThresholdIsReadForEachAnalysisSoAReloadAppliesToTheNextEvent() {
+    java.util.concurrent.atomic.AtomicReference<Double> threshold = new java.util.concurrent.atomic.AtomicReference<>(0.9);
+    RuleBasedAnalyst analyst = new RuleBasedAnalyst(threshold::get);
+    TriageHint hint = new TriageHint("bug", 0.7, Map.of("bug", 0.7, "question", 0.2, "feature", 0.1));
+    assertEquals(List.of(), analyst.analyse(ClaudeConfigs.issueWithHint(1, "App crashes", "trace", hint)).labels());
+    threshold.set(0.5);
+    assertEquals(List.of("bug"), analyst.analyse(ClaudeConfigs.issueWithHint(1, "App crashes", "trace", hint)).labels());
+  }
+
+  @Test
   void pullRequestIsClassifiedByConventionalPrefixAndBranch() {
     ObjectNode payload = Json.MAPPER.createObjectNode();
     ObjectNode pr = payload.putObject("pull_request");
