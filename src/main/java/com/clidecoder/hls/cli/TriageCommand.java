@@ -42,18 +42,20 @@ final class TriageCommand implements Command {
   @Override
   public String usage() {
     return """
-        usage: bin/hls triage train --csv FILE [--repo R | --per-repo] [--out FILE] [--other-repo-weight W]
+        usage: bin/hls triage train --csv FILE [--repo R | --per-repo] [--out FILE] [--other-repo-weight W] [--own-model-weight V]
                bin/hls triage train --from-github owner/repo [--types bug,feature,question] [--max-per-type N]
                                     [--save-csv FILE] [--out FILE]
-               bin/hls triage eval --train TRAIN.csv --test TEST.csv [--other-repo-weight W]
-               bin/hls triage eval --train TRAIN.csv --folds K [--seed N] [--other-repo-weight W]
+               bin/hls triage eval --train TRAIN.csv --test TEST.csv [--other-repo-weight W] [--own-model-weight V]
+               bin/hls triage eval --train TRAIN.csv --folds K [--seed N] [--other-repo-weight W] [--own-model-weight V]
                bin/hls triage predict [--repo R] --title TEXT [--body TEXT]
         (all take --config FILE)
 
         train --csv: CSV columns repo, created_at, label, title, body (the NLBSE'24 format). With --repo, the
           model of that repository (other repositories' rows join at --other-repo-weight, default from
-          docs/triage.md); with --per-repo, one model per repository in the CSV; otherwise one default model
-          over every row. Models go to hls.triage.models-dir (owner__repo.model, default.model) unless --out.
+          docs/triage.md), and a second model on the repository's own rows alone is averaged in at
+          --own-model-weight (default from docs/triage.md; 0 = one model); with --per-repo, one model per
+          repository in the CSV; otherwise one default model over every row. Models go to hls.triage.models-dir
+          (owner__repo.model, default.model) unless --out.
         train --from-github: closed issues carrying the repository's type labels (hls.repositories labels.map
           turns a type into the repository's label, e.g. feature = "enhancement"), fetched with
           hls.github.api-url and hls.github.token; at most --max-per-type (default 500) per type.
@@ -79,6 +81,8 @@ final class TriageCommand implements Command {
     TrainingSpec spec = TrainingSpec.defaults();
     Optional<String> weight = Cli.takeOption(args, "--other-repo-weight");
     if (weight.isPresent()) spec = spec.withOtherRepoWeight(number(weight.get(), "--other-repo-weight"));
+    Optional<String> ownModel = Cli.takeOption(args, "--own-model-weight");
+    if (ownModel.isPresent()) spec = spec.withOwnModelWeight(number(ownModel.get(), "--own-model-weight"));
     return spec;
   }
 
@@ -147,8 +151,9 @@ final class TriageCommand implements Command {
     Evaluation eval = test.isPresent()
         ? CrossValidation.trainTest(trainer, IssueCsv.read(train), IssueCsv.read(test.get()), threads)
         : CrossValidation.kFold(trainer, IssueCsv.read(train), (int) number(folds.get(), "--folds"), seed, threads);
-    cli.err.printf(Locale.ROOT, "%s in %.1f s (other-repo weight %s, C %s)%n",
-        test.isPresent() ? "train/test" : folds.get() + "-fold cross-validation", seconds(started), spec.otherRepoWeight(), spec.c());
+    cli.err.printf(Locale.ROOT, "%s in %.1f s (other-repo weight %s, own-model weight %s, C %s)%n",
+        test.isPresent() ? "train/test" : folds.get() + "-fold cross-validation", seconds(started), spec.otherRepoWeight(),
+        spec.ownModelWeight(), spec.c());
     cli.out.print(eval.report());
     return 0;
   }

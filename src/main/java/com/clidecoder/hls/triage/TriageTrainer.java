@@ -52,17 +52,24 @@ public final class TriageTrainer {
   /**
    * Trains on {@code own} (repeated to weight it, see {@link TrainingSpec#ownRepeats}) and those of
    * {@code others} whose label {@code own} also has, so a repository never learns a type it does not use.
+   * When others were used and {@link TrainingSpec#ownModelWeight} is above zero, a second model on
+   * {@code own} alone joins the average.
    */
   public TriageModel train(String scope, List<LabelledIssue> own, List<LabelledIssue> others) {
     List<String> labels = new ArrayList<>(new TreeSet<>(own.stream().map(LabelledIssue::label).toList()));
     if (labels.size() < 2) throw new IllegalArgumentException(scope + ": training needs at least two labels, found " + labels);
     List<LabelledIssue> extra = others.stream().filter(i -> labels.contains(i.label())).toList();
+    List<TriageModel.Member> members = new ArrayList<>();
+    members.add(fit(labels, own, extra.isEmpty() ? 1 : spec.ownRepeats(), extra, 1.0));
+    if (!extra.isEmpty() && spec.ownModelWeight() > 0) members.add(fit(labels, own, 1, List.of(), spec.ownModelWeight()));
+    return new TriageModel(new TriageModel.Header(scope, labels, own.size() + extra.size(), spec), members);
+  }
+
+  /** One logistic regression with its own vocabulary, fitted on {@code own} (each {@code repeats} times) and {@code extra}. */
+  private TriageModel.Member fit(List<String> labels, List<LabelledIssue> own, int repeats, List<LabelledIssue> extra, double weight) {
     List<LabelledIssue> distinct = new ArrayList<>(own);
     distinct.addAll(extra);
     FeatureExtractor features = FeatureExtractor.fit(spec.features(), distinct.stream().map(this::termCounts).toList());
-
-    int repeats = extra.isEmpty() ? 1 : spec.ownRepeats();
-
     int rows = own.size() * repeats + extra.size();
     Problem problem = new Problem();
     problem.l = rows;
@@ -83,7 +90,7 @@ public final class TriageTrainer {
       problem.y[r++] = labels.indexOf(issue.label());
     }
     Model model = Linear.train(problem, new Parameter(SolverType.L2R_LR, spec.c(), EPS));
-    return new TriageModel(new TriageModel.Header(scope, labels, own.size() + extra.size(), spec), features, model);
+    return new TriageModel.Member(features, model, weight);
   }
 
   private Map<String, Integer> termCounts(LabelledIssue issue) {

@@ -48,8 +48,8 @@ public final class TriageBench {
       trainer.trainForRepo(repo, all).save(file);
       long loadStart = System.nanoTime();
       TriageModel loaded = TriageModel.load(file);
-      System.out.printf(Locale.ROOT, "  %-24s file %7.2f MB, %7d features, load %4.0f ms (train+save %.1f s)%n",
-          repo, Files.size(file) / 1e6, loaded.featureCount(), ms(loadStart), (loadStart - start) / 1e9);
+      System.out.printf(Locale.ROOT, "  %-24s file %7.2f MB, %d model(s), %7d features, load %4.0f ms (train+save %.1f s)%n",
+          repo, Files.size(file) / 1e6, loaded.memberCount(), loaded.featureCount(), ms(loadStart), (loadStart - start) / 1e9);
       Files.delete(file);
     }
     Files.delete(dir);
