@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,6 +40,12 @@ public final class AnthropicClient {
   private final Clock clock;
   private final ConnectionPoolSettings pool;
   private final MessageReader reader;
+  /**
+   * Runs the first step after each pekko-http future. Those are Scala futures seen as CompletableFutures,
+   * whose plain thenApply/thenCompose run asynchronously on the JDK default: on 2 cores that starts a
+   * new thread per step (common pool parallelism 1), two threads per analysis (docs/benchmarks.md).
+   */
+  private final Executor continuations;
 
   public AnthropicClient(ActorSystem<?> system, HlsConfig.Claude config, Clock clock) {
     this.system = system;
@@ -57,6 +64,7 @@ public final class AnthropicClient {
         .withConnectionSettings(
             ClientConnectionSettings.create(system.classicSystem()).withIdleTimeout(config.requestTimeout()));
     this.reader = new MessageReader(config);
+    this.continuations = system.executionContext();
   }
 
   /** Sends one prompt; {@code analysisType} is stored with the result (the event type). */
@@ -71,7 +79,7 @@ public final class AnthropicClient {
     long timeoutMs = config.requestTimeout().toMillis();
     CompletableFuture<AnalysisOutcome> call = http
         .singleRequest(request, http.defaultClientHttpsContext(), pool, system.classicSystem().log())
-        .thenCompose(response -> readResponse(response, timeoutMs, prompt, analysisType, started))
+        .thenComposeAsync(response -> readResponse(response, timeoutMs, prompt, analysisType, started), continuations)
         .toCompletableFuture();
     return call
         .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
@@ -84,14 +92,14 @@ public final class AnthropicClient {
     Optional<String> retryAfter = response.getHeader("retry-after").map(HttpHeader::value);
     return response.entity()
         .toStrict(timeoutMs, Materializer.matFromSystem(system))
-        .thenApply(strict -> {
+        .thenApplyAsync(strict -> {
           String text = strict.getData().utf8String();
           long elapsedMs = (System.nanoTime() - started) / 1_000_000;
           AnalysisOutcome outcome = status >= 200 && status < 300
               ? reader.read(text, prompt, analysisType, elapsedMs)
               : ApiErrors.classify(status, retryAfter, text, clock.instant());
           return scrub(outcome);
-        });
+        }, continuations);
   }
 
   /** Connection refused, reset, TLS failure, timeout: all transient from the queue's point of view. */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +56,12 @@ public final class GitHubClient {
 
   private final Http http;
   private final Materializer materializer;
+  /**
+   * Runs the first step after each pekko-http future. Those are Scala futures seen as CompletableFutures,
+   * whose plain thenApply/thenCompose run asynchronously on the JDK default: on 2 cores that starts a
+   * new thread per step (common pool parallelism 1), ~4 threads per GitHub write (docs/benchmarks.md).
+   */
+  private final Executor continuations;
   private final String base;
   private final Secret token;
   private final Duration timeout;
@@ -63,6 +70,7 @@ public final class GitHubClient {
   private GitHubClient(ActorSystem<?> system, URI apiUrl, Secret token, Duration timeout, int diffMaxBytes) {
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
+    this.continuations = system.executionContext();
     String url = apiUrl.toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.token = token;
@@ -119,10 +127,10 @@ public final class GitHubClient {
     if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
     HttpRequest request = withHeaders(
         HttpRequest.GET(base + "/repos/" + repository + "/pulls/" + number), DIFF_MEDIA);
-    CompletionStage<GitHubResult<Diff>> stage = http.singleRequest(request).thenCompose(response -> {
+    CompletionStage<GitHubResult<Diff>> stage = http.singleRequest(request).thenComposeAsync(response -> {
       if (response.status().isSuccess()) return readCapped(response).thenApply(GitHubResult.Ok::new);
       return strict(response).thenApply(a -> ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now()));
-    });
+    }, continuations);
     return withTimeout(stage);
   }
 
@@ -137,11 +145,11 @@ public final class GitHubClient {
           return more;
         })
         .runFold(ByteString.emptyByteString(), ByteString::concat, materializer)
-        .thenApply(bytes -> {
+        .thenApplyAsync(bytes -> {
           boolean truncated = cut.get() || bytes.size() > diffMaxBytes;
           ByteString kept = bytes.size() > diffMaxBytes ? bytes.take(diffMaxBytes) : bytes;
           return new Diff(new String(kept.toArray(), StandardCharsets.UTF_8), truncated);
-        });
+        }, continuations);
   }
 
   private CompletionStage<GitHubResult<List<JsonNode>>> listAll(String firstUrl, Predicate<JsonNode> stopAt) {
@@ -190,7 +198,7 @@ public final class GitHubClient {
   /** One request, its whole (bounded) answer read, classified, within the timeout. */
   private CompletionStage<GitHubResult<Answer>> send(HttpRequest request) {
     CompletionStage<GitHubResult<Answer>> stage =
-        http.singleRequest(request).thenCompose(this::strict).thenApply(GitHubClient::classified);
+        http.singleRequest(request).thenComposeAsync(this::strict, continuations).thenApply(GitHubClient::classified);
     return withTimeout(stage);
   }
 
@@ -201,7 +209,8 @@ public final class GitHubClient {
 
   private CompletionStage<Answer> strict(HttpResponse response) {
     return response.entity().toStrict(timeout.toMillis(), MAX_JSON_BYTES, materializer)
-        .thenApply(e -> new Answer(response.status().intValue(), headers(response), e.getData().utf8String()));
+        .thenApplyAsync(e -> new Answer(response.status().intValue(), headers(response), e.getData().utf8String()),
+            continuations);
   }
 
   /**

@@ -27,9 +27,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Claims due events from the store and hands each to the {@link RepoActor} of its repository, one
- * event per repository at a time and at most {@code max-concurrent-analyses} in flight. Woken by the
- * intake as events arrive; a poll timer is only the fallback. Pauses claiming while the daily budget
- * is spent or the analyst reports a bad key or a spend limit.
+ * event per repository at a time, and grants the {@code max-concurrent-analyses} slots that bound the
+ * analyst calls in flight. Claims ahead: up to the cap again of events are claimed and prepared before
+ * a slot is free, so a freed slot is refilled with a message rather than a claim transaction. Woken by
+ * the intake as events arrive; a poll timer is only the fallback. Pauses claiming (and returns the
+ * events claimed ahead) while the daily budget is spent or the analyst reports a bad key or a spend limit.
  */
 public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Command> {
 
@@ -55,7 +57,13 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   // From RepoActor
   record EventFinished(String repository, long eventId) implements Command {}
 
-  /** The event's analysis is done (or reused); what is left is its GitHub actions, paced by the write lane. */
+  /** The event is ready for the analyst: grant a slot when one is free (or refuse: paused, draining). */
+  record SlotWanted(String repository) implements Command {}
+
+  /**
+   * The analyst answered (or a stored analysis is reused): the slot is free. What is left is storing
+   * the analysis and the GitHub actions, paced by the write lane; the repository stays busy until then.
+   */
   record AnalysisFinished(String repository) implements Command {}
 
   /** The repository actor failed unexpectedly with this event: count it as a failed attempt. */
@@ -83,6 +91,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       Optional<String> budgetPause, Optional<Instant> budgetResumes) {}
 
   private static final int MAX_WAITING_FACTOR = 4;
+  /** Events claimed ahead of a free slot, as a multiple of the cap: enough to refill every slot once. */
+  private static final int CLAIM_AHEAD_FACTOR = 1;
   private static final Object POLL = "poll";
   private static final Object DUE = "due";
   private static final Object RESUME = "resume";
@@ -93,12 +103,14 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private final Map<String, ActorRef<RepoActor.Command>> repos = new HashMap<>();
   private final Map<String, QueuedEvent> inFlight = new HashMap<>();
   /**
-   * The repositories of inFlight whose event is still being analysed: max-concurrent-analyses caps
-   * these. An event whose analysis is done waits for GitHub's serial write lane without holding a slot,
-   * so Claude is kept busy meanwhile (end-to-end makespan 1.5x -> see docs/benchmarks.md); the
-   * repository stays busy until the event is finished, which keeps its order.
+   * The repositories of inFlight whose event has no answer from the analyst yet (being prepared,
+   * waiting for a slot, or being analysed): bounds the claiming ahead. An event whose analysis is done
+   * waits for GitHub's serial write lane without holding a slot, so Claude is kept busy meanwhile
+   * (docs/benchmarks.md); the repository stays busy until the event is finished, which keeps its order.
    */
   private final java.util.Set<String> analysing = new java.util.HashSet<>();
+  /** The analyst calls in flight: max-concurrent-analyses caps these exactly. */
+  private final AnalysisSlots slots = new AnalysisSlots();
   /** Aborted events whose failed attempt could not be recorded yet, by repository (still busy). */
   private final Map<String, EventAborted> unrecorded = new HashMap<>();
   private HlsConfig config;
@@ -144,6 +156,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
         .onMessage(Tick.class, m -> onTick())
         .onMessage(Claimed.class, this::onClaimed)
         .onMessage(EventFinished.class, this::onFinished)
+        .onMessage(SlotWanted.class, this::onSlotWanted)
         .onMessage(AnalysisFinished.class, this::onAnalysisFinished)
         .onMessage(EventAborted.class, this::onAborted)
         .onMessage(AbortRecorded.class, this::onAbortRecorded)
@@ -182,8 +195,10 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     if (pausedBecause.isPresent() && now.isBefore(pausedUntil)) return this;
     pausedBecause = Optional.empty();
     int max = config.workers().maxConcurrentAnalyses();
-    // Events past their analysis still hold their payloads: at most MAX_WAITING_FACTOR x max in all.
-    int capacity = Math.min(max - analysing.size(), MAX_WAITING_FACTOR * max - inFlight.size());
+    // Up to max analysed and max claimed ahead; events past their analysis still hold their payloads,
+    // so at most MAX_WAITING_FACTOR x max in all.
+    int capacity = Math.min((1 + CLAIM_AHEAD_FACTOR) * max - analysing.size(),
+        MAX_WAITING_FACTOR * max - inFlight.size());
     if (capacity <= 0) return this;
     if (claiming) {
       claimAgain = true;
@@ -253,15 +268,56 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     });
   }
 
+  private Behavior<Command> onSlotWanted(SlotWanted m) {
+    ActorRef<RepoActor.Command> child = repos.get(m.repository());
+    if (child == null) return this;
+    if (!granting() || !inFlight.containsKey(m.repository())) { // not in flight: returned at the drain deadline
+      child.tell(new RepoActor.SlotRefused());
+      return this;
+    }
+    slots.want(m.repository());
+    grantSlots();
+    return this;
+  }
+
+  /** Slots are handed out unless the pipeline drains, is switched off or analysis is paused. */
+  private boolean granting() {
+    boolean paused = pausedBecause.isPresent() && pipeline.clock().instant().isBefore(pausedUntil);
+    return drainedReplyTo == null && config.workers().enabled() && !paused;
+  }
+
+  private void grantSlots() {
+    if (!granting()) {
+      // Events claimed ahead go back to the queue (due now: a pause holds the claiming, not the rows).
+      slots.refuseWaiting().forEach(repo -> tellRepo(repo, new RepoActor.SlotRefused()));
+      return;
+    }
+    slots.grant(config.workers().maxConcurrentAnalyses()).forEach(repo -> tellRepo(repo, new RepoActor.SlotGranted()));
+  }
+
+  private void tellRepo(String repository, RepoActor.Command message) {
+    ActorRef<RepoActor.Command> child = repos.get(repository);
+    if (child != null) child.tell(message);
+  }
+
   private Behavior<Command> onAnalysisFinished(AnalysisFinished m) {
+    slots.release(m.repository());
+    grantSlots();
     return analysing.remove(m.repository()) ? claim() : this;
   }
 
   private Behavior<Command> onFinished(EventFinished m) {
-    inFlight.remove(m.repository());
-    analysing.remove(m.repository());
+    forget(m.repository());
     if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
     return claim();
+  }
+
+  /** The repository's event is over: it is free again, and so is its slot. */
+  private void forget(String repository) {
+    inFlight.remove(repository);
+    analysing.remove(repository);
+    slots.release(repository);
+    grantSlots();
   }
 
   /**
@@ -298,8 +354,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       return this;
     }
     unrecorded.remove(r.aborted().repository());
-    inFlight.remove(r.aborted().repository());
-    analysing.remove(r.aborted().repository());
+    forget(r.aborted().repository());
     if (drainedReplyTo != null && inFlight.isEmpty()) return drained();
     return claim();
   }
@@ -321,6 +376,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     pausedBecause = Optional.of(reason);
     pausedUntil = pipeline.clock().instant().plus(duration);
     timers.startSingleTimer(RESUME, new Tick(), duration.plusMillis(5));
+    grantSlots();
     return this;
   }
 
@@ -339,6 +395,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     // A reload may fix the key or raise the budget: try again now.
     pausedBecause = Optional.empty();
     timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
+    grantSlots();
     return claim();
   }
 
@@ -353,6 +410,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private Behavior<Command> onDrain(Drain m) {
     drainedReplyTo = m.replyTo();
     timers.cancel(POLL);
+    grantSlots(); // refuses the events claimed ahead: they return to the queue now, not at the deadline
     if (inFlight.isEmpty()) return drained();
     getContext().getLog().info("event=draining in_flight={} deadline={}", inFlight.size(), m.deadline());
     timers.startSingleTimer(new DrainDeadline(), m.deadline());
@@ -375,6 +433,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     }
     inFlight.clear();
     analysing.clear();
+    slots.clear();
     return drained();
   }
 

@@ -25,8 +25,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Works through one repository's events, one at a time, in the order the supervisor hands them over:
- * decide, analyse (or reuse a stored analysis), persist, then perform each action through the
- * actuator, recording each before and after so a retry or a restart never acts twice.
+ * decide, prepare, analyse once the supervisor grants an analysis slot (or reuse a stored analysis),
+ * persist, then perform each action through the actuator, recording each before and after so a retry
+ * or a restart never acts twice.
  */
 public final class RepoActor {
 
@@ -34,6 +35,12 @@ public final class RepoActor {
 
   /** Handle this claimed event; the supervisor sends one at a time. */
   public record Process(QueuedEvent event, HlsConfig config) implements Command {}
+
+  /** The supervisor's answers to {@link QueueSupervisor.SlotWanted}. */
+  record SlotGranted() implements Command {}
+
+  /** No slot (analysis paused, draining, switched off): the event goes back to the queue untouched. */
+  record SlotRefused() implements Command {}
 
   private record Stored(Throwable failure) implements Command {}
 
@@ -147,13 +154,27 @@ public final class RepoActor {
     QueuedEvent e = job.event();
     AnalysisRequest request = new AnalysisRequest(e.id(), e.deliveryId(), e.eventType(), e.action(), e.repository(),
         plan.payload(), diff, hint);
-    pipeline.analyst().tell(new ClaudeAnalyst.Analyse(request, analystReplies));
-    return busy(job, receive(job).onMessage(FromAnalyst.class, r -> onAnalyst(job, plan, hint, r.reply())));
+    supervisor.tell(new QueueSupervisor.SlotWanted(repository));
+    return busy(job, receive(job)
+        .onMessage(SlotGranted.class, g -> {
+          pipeline.analyst().tell(new ClaudeAnalyst.Analyse(request, analystReplies));
+          return busy(job, receive(job).onMessage(FromAnalyst.class, r -> onAnalyst(job, plan, hint, r.reply())));
+        })
+        .onMessage(SlotRefused.class, r -> {
+          ctx.getLog().info("event=returned id={} repo={} reason=\"analysis paused or stopping\"", e.id(), repository);
+          return store(job, "returned", () -> pipeline.events().release(e.id(), now()));
+        }));
   }
 
   private Behavior<Command> onAnalyst(Job job, EventPlan.Analyse plan, Optional<TriageHint> hint,
       ClaudeAnalyst.Reply reply) {
-    if (reply instanceof ClaudeAnalyst.Failed f) return Failures.analysis(this, job, f);
+    if (reply instanceof ClaudeAnalyst.Failed f) {
+      Behavior<Command> next = Failures.analysis(this, job, f); // tells a pause before the slot is freed
+      supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
+      return next;
+    }
+    // The slot is free as soon as the answer is here: storing it is not a Claude call.
+    supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
     AnalysisRecord record = ((ClaudeAnalyst.Analysed) reply).record();
     long eventId = job.event().id();
     pipeline.metrics().claudeCall(record.provider().equals("offline") ? "offline" : "ok");
@@ -170,7 +191,6 @@ public final class RepoActor {
         (id, err) -> new AnalysisSaved(record, err));
     return busy(job, receive(job).onMessage(AnalysisSaved.class, s -> {
       if (s.failure() != null) return abort(job, "cannot store the analysis: " + s.failure().getMessage());
-      supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
       return Actions.start(this, job, plan, s.record().analysis());
     }));
   }

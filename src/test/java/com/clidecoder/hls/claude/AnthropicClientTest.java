@@ -72,6 +72,25 @@ class AnthropicClientTest {
   }
 
   @Test
+  void answersAreReadWithoutStartingAThreadPerCall() {
+    // pekko-http's futures are Scala futures seen as CompletableFutures: their plain thenApply runs on
+    // the JDK's default async executor, which starts a new thread per task when the common pool has
+    // parallelism 1 (2 cores or fewer, as on the machines HLS is benchmarked on).
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 5; i++) {
+      fake.enqueue(FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 1200, 300));
+      assertInstanceOf(Success.class, call()); // warms up the pool, the dispatcher and the fake's threads
+    }
+    long before = threads.getTotalStartedThreadCount();
+    for (int i = 0; i < 40; i++) {
+      fake.enqueue(FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 1200, 300));
+      assertInstanceOf(Success.class, call());
+    }
+    long started = threads.getTotalStartedThreadCount() - before;
+    assertTrue(started < 20, "threads started for 40 calls: " + started);
+  }
+
+  @Test
   void structuredOutputRequestHasTheWireShapeAndNoTemperature() {
     fake.enqueue(FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 1200, 300));
     call();

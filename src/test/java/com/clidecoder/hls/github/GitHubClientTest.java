@@ -48,6 +48,20 @@ class GitHubClientTest {
   }
 
   @Test
+  void answersAreReadWithoutStartingAThreadPerRequest() throws Exception {
+    // pekko-http's futures are Scala futures seen as CompletableFutures: their plain thenApply runs on
+    // the JDK's default async executor, which starts a new thread per task when the common pool has
+    // parallelism 1 (2 cores or fewer, as on the machines HLS is benchmarked on).
+    fake.labels("octo/app", "bug");
+    GitHubClient client = client(Duration.ofSeconds(5), 100);
+    for (int i = 0; i < 5; i++) assertInstanceOf(GitHubResult.Ok.class, await(client.listLabels("octo/app")));
+    long before = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+    for (int i = 0; i < 40; i++) assertInstanceOf(GitHubResult.Ok.class, await(client.listLabels("octo/app")));
+    long started = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before;
+    assertTrue(started < 20, "threads started for 40 requests: " + started);
+  }
+
+  @Test
   void labelListFollowsLinkPaginationWithGitHubsHeaders() throws Exception {
     fake.labels("octo/app", "a", "b", "c", "d", "bug").pageSize(2);
     var r = assertInstanceOf(GitHubResult.Ok.class, await(client(Duration.ofSeconds(5), 100).listLabels("octo/app")));

@@ -212,6 +212,87 @@ class PipelineActorTest {
   }
 
   @Test
+  void eventsAreClaimedAheadOfAFreeSlotWhileTheCapBoundsAnalystCalls() {
+    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.max-concurrent-analyses = 2");
+    List<Long> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) ids.add(enqueueIssue("acme/r" + i, i + 1, "opened", "issue " + i));
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    // All four are claimed (the cap again ahead), two wait for a slot without calling the analyst.
+    ids.forEach(id -> awaitStatus(id, EventStatus.PROCESSING));
+    analyst.expectNoMessage(Duration.ofMillis(400));
+    a.replyTo().tell(analysed(a.request().eventId(), List.of(), ""));
+    ClaudeAnalyst.Analyse third = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    assertTrue(ids.indexOf(third.request().eventId()) >= 2, "a waiting event gets the freed slot");
+    analyst.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
+  void theSlotIsFreedWhenTheAnswerArrivesNotWhenItIsStored() throws Exception {
+    ActorRef<QueueSupervisor.Command> supervisor =
+        start("hls.workers.max-concurrent-analyses = 1\nhls.database.busy-timeout = 3s");
+    long x = enqueueIssue("acme/app", 1, "opened", "first");
+    long y = enqueueIssue("acme/lib", 2, "opened", "second");
+    supervisor.tell(new QueueSupervisor.Wake());
+    // Whichever repository is ready first gets the slot; the other waits, claimed ahead.
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    long first = a.request().eventId();
+    long second = first == x ? y : x;
+    awaitStatus(second, EventStatus.PROCESSING);
+    try (com.clidecoder.hls.testkit.WriteLock lock = com.clidecoder.hls.testkit.WriteLock.hold(dir.resolve("webhooks.db"))) {
+      // The first analysis cannot be stored while another writer holds the lock, yet its slot is free.
+      a.replyTo().tell(analysed(first, List.of(), ""));
+      ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(2));
+      assertEquals(second, b.request().eventId());
+      assertEquals(EventStatus.PROCESSING, events.statusOf(first).orElseThrow());
+      b.replyTo().tell(analysed(second, List.of(), ""));
+    }
+    awaitStatus(first, EventStatus.COMPLETED);
+    awaitStatus(second, EventStatus.COMPLETED);
+  }
+
+  @Test
+  void drainReturnsEventsClaimedAheadAtOnceAndWaitsForTheOneBeingAnalysed() {
+    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.max-concurrent-analyses = 1");
+    long x = enqueueIssue("acme/a", 1, "opened", "one");
+    long y = enqueueIssue("acme/b", 2, "opened", "two");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    long first = a.request().eventId(); // being analysed; the other is claimed ahead
+    long second = first == x ? y : x;
+    awaitStatus(second, EventStatus.PROCESSING);
+    TestProbe<Done> drained = testKit.createTestProbe();
+    supervisor.tell(new QueueSupervisor.Drain(Duration.ofSeconds(30), drained.getRef()));
+    awaitStatus(second, EventStatus.PENDING); // long before the deadline
+    assertEquals(0, events.find(second).orElseThrow().retryCount(), "returned, not a failed attempt");
+    drained.expectNoMessage(Duration.ofMillis(200));
+    a.replyTo().tell(analysed(first, List.of(), ""));
+    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    assertEquals(EventStatus.COMPLETED, events.statusOf(first).orElseThrow());
+    analyst.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aPauseReturnsTheEventsWaitingForASlot() {
+    ActorRef<QueueSupervisor.Command> supervisor =
+        start("hls.workers.max-concurrent-analyses = 1\nhls.workers.backoff.max = 1h");
+    long x = enqueueIssue("acme/a", 1, "opened", "x");
+    long y = enqueueIssue("acme/b", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    long first = a.request().eventId(); // being analysed; the other waits for the slot
+    long second = first == x ? y : x;
+    awaitStatus(second, EventStatus.PROCESSING);
+    a.replyTo().tell(new ClaudeAnalyst.Failed(first, ClaudeAnalyst.FailureKind.PAUSE_AUTH,
+        "401 authentication_error", Optional.empty()));
+    awaitStatus(first, EventStatus.PENDING);
+    awaitStatus(second, EventStatus.PENDING);
+    assertEquals(0, events.find(second).orElseThrow().retryCount());
+    analyst.expectNoMessage(Duration.ofMillis(500));
+  }
+
+  @Test
   void retryableFailureIsRescheduledNoSoonerThanRetryAfterAndFailsAfterMaxRetries() {
     ActorRef<QueueSupervisor.Command> supervisor =
         start("hls.workers.max-retries = 1\nhls.workers.backoff { min = 100ms, max = 200ms }");

@@ -1,0 +1,42 @@
+package com.clidecoder.hls.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnalysisSlotsTest {
+
+  @Test
+  void grantsInRequestOrderUpToTheCap() {
+    AnalysisSlots slots = new AnalysisSlots();
+    List.of("a", "b", "c", "a").forEach(slots::want);
+    assertEquals(List.of("a", "b"), slots.grant(2));
+    assertEquals(List.of(), slots.grant(2), "the cap is reached");
+    slots.release("b");
+    assertEquals(List.of("c"), slots.grant(2));
+    assertEquals(2, slots.held());
+  }
+
+  @Test
+  void aLowerCapGrantsNothingUntilEnoughAreReleased() {
+    AnalysisSlots slots = new AnalysisSlots();
+    List.of("a", "b", "c").forEach(slots::want);
+    assertEquals(List.of("a", "b"), slots.grant(2));
+    slots.release("a");
+    assertEquals(List.of(), slots.grant(1));
+    slots.release("b");
+    assertEquals(List.of("c"), slots.grant(1));
+  }
+
+  @Test
+  void refusingEmptiesTheQueueButKeepsTheSlotsHeld() {
+    AnalysisSlots slots = new AnalysisSlots();
+    List.of("a", "b", "c").forEach(slots::want);
+    slots.grant(1);
+    assertEquals(List.of("b", "c"), slots.refuseWaiting());
+    assertEquals(1, slots.held());
+    slots.release("c"); // left the queue already: nothing happens
+    assertEquals(List.of(), slots.grant(2));
+  }
+}
