@@ -4,7 +4,7 @@
 set -euo pipefail
 DOCFILE=$1 MACHINE=$2 INTAKE=$3
 eval "$4"   # declare -A R=(...)
-E2E=$5 PICKUP=$6 IDLE=$7 SCALE=$8 CEIL=${9:-} OLD=${10:-} WRK=${11:-} PACED=${12:-} WRKRATE=${13:-}
+E2E=$5 PICKUP=$6 IDLE=$7 SCALE=$8 CEIL=${9:-} OLD=${10:-} WRK=${11:-} PACED=${12:-} WRKRATE=${13:-} E2E_COLD=${14:-} E2E_WARMUP=${15:-}
 f() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }
 
 section="$(mktemp)"
@@ -39,9 +39,10 @@ section="$(mktemp)"
   echo "|---|---|"
   echo "| events | $(f "$E2E" repos) repositories x $(f "$E2E" per_repo) = $(f "$E2E" events) |"
   echo "| max-concurrent-analyses / Claude latency / write-interval | $(f "$E2E" concurrency) / $(f "$E2E" claude_latency_ms) ms / $(f "$E2E" write_interval_ms) ms |"
-  echo "| makespan | $(f "$E2E" makespan_s) s |"
   echo "| ideal (max(K, ceil(R*K/C)) x latency) | $(f "$E2E" ideal_s) s |"
-  echo "| makespan / ideal | **$(f "$E2E" ratio)** (target <= 1.1) |"
+  echo "| makespan, service warmed up with $E2E_WARMUP events (steady state) | $(f "$E2E" makespan_s) s |"
+  echo "| makespan / ideal, warmed up | **$(f "$E2E" ratio)** (target <= 1.1) |"
+  echo "| makespan / ideal, freshly started service (JIT compiling during the run) | $(f "$E2E_COLD" ratio) ($(f "$E2E_COLD" makespan_s) s) |"
   echo "| GitHub writes (serial, one token) | $(f "$E2E" github_writes) |"
   echo "| pick-up, 202 to Claude request, idle service: p50 / p99 | $(f "$PICKUP" ack_to_claude_p50_ms) / $(f "$PICKUP" ack_to_claude_p99_ms) ms (target p50 < 50) |"
   echo "| pick-up, request sent to Claude request: p50 / max | $(f "$PICKUP" send_to_claude_p50_ms) / $(f "$PICKUP" send_to_claude_max_ms) ms |"
@@ -56,7 +57,7 @@ section="$(mktemp)"
   echo "Raw lines:"
   echo
   echo '```'
-  for l in "$CEIL" "$OLD" "$WRK" "$PACED" "$WRKRATE" "$E2E" "$PICKUP" "$IDLE"; do [ -n "$l" ] && echo "$l"; done
+  for l in "$CEIL" "$OLD" "$WRK" "$PACED" "$WRKRATE" "$E2E_COLD" "$E2E" "$PICKUP" "$IDLE"; do [ -n "$l" ] && echo "$l"; done
   echo '```'
   echo "<!-- bench:results:end -->"
 } >"$section"
