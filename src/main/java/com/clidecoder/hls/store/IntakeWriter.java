@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * being committed wait in a bounded queue and go into the next transaction together, so throughput is
  * not bound by one fsync per delivery. Each request's stage completes only after its transaction
  * committed, and fails when the queue is full or the commit failed: nothing is acknowledged that is
- * not on disk.
+ * not on disk. The stages are completed on the dispatcher, not in the writer's stream: what each
+ * request does next (log, reply, render) runs on both cores while the writer goes on to the next
+ * commit, instead of holding it back by the size of the batch.
  */
 public final class IntakeWriter {
   private static final Logger log = LoggerFactory.getLogger(IntakeWriter.class);
@@ -44,11 +46,15 @@ public final class IntakeWriter {
 
   private final BoundedSourceQueue<Request> queue;
   private final CompletionStage<Done> drained;
+  private final Executor answers;
+  /** Completes when every stage handed to {@link #answers} so far is complete; written only by the stream. */
+  private volatile CompletableFuture<Void> answered = CompletableFuture.completedFuture(null);
   private final AtomicLong batchesCommitted = new AtomicLong();
   private final AtomicLong deliveriesCommitted = new AtomicLong();
 
   private IntakeWriter(
       EventStore events, Executor jdbc, int maxBatch, int buffer, Clock clock, ClassicActorSystemProvider system) {
+    this.answers = system.classicSystem().dispatcher();
     // batch() aggregates only while the single mapAsync slot is busy committing, so an idle writer
     // commits a lone delivery at once and a busy one folds everything that waited into one transaction.
     Pair<BoundedSourceQueue<Request>, CompletionStage<Done>> materialized =
@@ -83,7 +89,7 @@ public final class IntakeWriter {
   /** Stops taking deliveries and completes once everything already queued is committed and answered. */
   public CompletionStage<Done> drain() {
     if (!queue.isCompleted()) queue.complete();
-    return drained;
+    return drained.thenCompose(done -> answered.thenApply(v -> done));
   }
 
   /** Transactions committed so far; fewer than {@link #deliveriesCommitted()} shows group commit at work. */
@@ -126,14 +132,26 @@ public final class IntakeWriter {
           ? ce.getCause()
           : outcome.failure();
       log.warn("event=commit_failed deliveries={} error={}", outcome.batch().size(), cause.getMessage());
-      for (Request r : outcome.batch()) r.result().completeExceptionally(cause);
+      for (Request r : outcome.batch()) answers.execute(() -> r.result().completeExceptionally(cause));
+      remember(outcome.batch());
       return;
     }
     batchesCommitted.incrementAndGet();
     deliveriesCommitted.addAndGet(outcome.batch().size());
     log.debug("event=batch_committed deliveries={}", outcome.batch().size());
     for (int i = 0; i < outcome.batch().size(); i++) {
-      outcome.batch().get(i).result().complete(outcome.stored().get(i));
+      Request r = outcome.batch().get(i);
+      StoredDelivery stored = outcome.stored().get(i);
+      answers.execute(() -> r.result().complete(stored));
     }
+    remember(outcome.batch());
+  }
+
+  /** Keeps {@link #answered} covering this batch's stages too (drain waits for them). */
+  private void remember(List<Request> batch) {
+    CompletableFuture<Void> all = CompletableFuture.allOf(batch.stream().map(Request::result).toArray(CompletableFuture[]::new))
+        .handle((v, failure) -> null); // a failed delivery is answered too: only completion matters here
+    CompletableFuture<Void> previous = answered;
+    answered = previous.isDone() ? all : previous.thenCombine(all, (a, b) -> null);
   }
 }

@@ -82,6 +82,27 @@ class IntakeWriterTest {
   }
 
   @Test
+  void whatAnAnsweredRequestDoesNextDoesNotHoldBackTheNextCommit() throws Exception {
+    IntakeHarness h = harness("");
+    CompletableFuture<Boolean> sawSecondCommitted;
+    try (WriteLock held = WriteLock.hold(h.db.path())) {
+      // The lock keeps the first commit waiting until its continuation is attached, so the continuation
+      // runs wherever the writer answers, not on this thread. It waits for a second delivery's commit:
+      // answered inside the writer's stream, it would hold the stream and that commit could not start.
+      sawSecondCommitted = h.writer.submit(delivery("first")).toCompletableFuture().thenApply(first -> {
+        try {
+          h.writer.submit(delivery("second")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+          return true;
+        } catch (Exception notCommittedInTime) {
+          return false;
+        }
+      });
+    }
+    assertTrue(sawSecondCommitted.get(30, TimeUnit.SECONDS), "second delivery committed while the first's answer waited");
+    assertEquals(2, h.rows());
+  }
+
+  @Test
   void sameDeliveryTwiceIsOneRowAndADuplicate() throws Exception {
     IntakeHarness h = harness("");
     CompletableFuture<StoredDelivery> first = h.writer.submit(delivery("same")).toCompletableFuture();
