@@ -26,9 +26,7 @@ import org.slf4j.LoggerFactory;
  * being committed wait in a bounded queue and go into the next transaction together, so throughput is
  * not bound by one fsync per delivery. Each request's stage completes only after its transaction
  * committed, and fails when the queue is full or the commit failed: nothing is acknowledged that is
- * not on disk. The stages are completed on the dispatcher, not in the writer's stream: what each
- * request does next (log, reply, render) runs on both cores while the writer goes on to the next
- * commit, instead of holding it back by the size of the batch.
+ * not on disk.
  */
 public final class IntakeWriter {
   private static final Logger log = LoggerFactory.getLogger(IntakeWriter.class);
@@ -46,21 +44,21 @@ public final class IntakeWriter {
 
   private final BoundedSourceQueue<Request> queue;
   private final CompletionStage<Done> drained;
-  private final Executor answers;
-  /** Completes when every stage handed to {@link #answers} so far is complete; written only by the stream. */
-  private volatile CompletableFuture<Void> answered = CompletableFuture.completedFuture(null);
   private final AtomicLong batchesCommitted = new AtomicLong();
   private final AtomicLong deliveriesCommitted = new AtomicLong();
 
   private IntakeWriter(
       EventStore events, Executor jdbc, int maxBatch, int buffer, Clock clock, ClassicActorSystemProvider system) {
-    this.answers = system.classicSystem().dispatcher();
     // batch() aggregates only while the single mapAsync slot is busy committing, so an idle writer
     // commits a lone delivery at once and a busy one folds everything that waited into one transaction.
+    // Completing a stage runs what its request does next (log, reply) on the completing thread, a few
+    // tens of microseconds each: the async boundary answers one batch in an actor of its own while the
+    // next batch commits, instead of holding that commit back by the size of the batch.
     Pair<BoundedSourceQueue<Request>, CompletionStage<Done>> materialized =
         Source.<Request>queue(buffer)
             .batch(maxBatch, IntakeWriter::firstOfBatch, IntakeWriter::addToBatch)
             .mapAsync(1, batch -> commit(events, batch, clock, jdbc))
+            .async()
             .toMat(Sink.foreach(this::answer), Keep.both())
             .run(system);
     this.queue = materialized.first();
@@ -89,7 +87,7 @@ public final class IntakeWriter {
   /** Stops taking deliveries and completes once everything already queued is committed and answered. */
   public CompletionStage<Done> drain() {
     if (!queue.isCompleted()) queue.complete();
-    return drained.thenCompose(done -> answered.thenApply(v -> done));
+    return drained;
   }
 
   /** Transactions committed so far; fewer than {@link #deliveriesCommitted()} shows group commit at work. */
@@ -97,7 +95,7 @@ public final class IntakeWriter {
     return batchesCommitted.get();
   }
 
-  /** Deliveries (new or duplicate) answered from committed transactions so far. */
+  /** Deliveries (new or duplicate) in committed transactions so far. */
   public long deliveriesCommitted() {
     return deliveriesCommitted.get();
   }
@@ -120,9 +118,14 @@ public final class IntakeWriter {
   }
 
   /** Runs the transaction on the JDBC executor; a failure becomes a value so the stream keeps running. */
-  private static CompletionStage<Outcome> commit(EventStore events, List<Request> batch, Clock clock, Executor jdbc) {
+  private CompletionStage<Outcome> commit(EventStore events, List<Request> batch, Clock clock, Executor jdbc) {
     List<NewDelivery> deliveries = batch.stream().map(Request::delivery).toList();
-    return CompletableFuture.supplyAsync(() -> events.insertBatch(deliveries, clock.instant()), jdbc)
+    return CompletableFuture.supplyAsync(() -> {
+          List<StoredDelivery> stored = events.insertBatch(deliveries, clock.instant());
+          batchesCommitted.incrementAndGet();
+          deliveriesCommitted.addAndGet(stored.size());
+          return stored;
+        }, jdbc)
         .handle((stored, err) -> new Outcome(batch, stored, err));
   }
 
@@ -132,26 +135,12 @@ public final class IntakeWriter {
           ? ce.getCause()
           : outcome.failure();
       log.warn("event=commit_failed deliveries={} error={}", outcome.batch().size(), cause.getMessage());
-      for (Request r : outcome.batch()) answers.execute(() -> r.result().completeExceptionally(cause));
-      remember(outcome.batch());
+      for (Request r : outcome.batch()) r.result().completeExceptionally(cause);
       return;
     }
-    batchesCommitted.incrementAndGet();
-    deliveriesCommitted.addAndGet(outcome.batch().size());
     log.debug("event=batch_committed deliveries={}", outcome.batch().size());
     for (int i = 0; i < outcome.batch().size(); i++) {
-      Request r = outcome.batch().get(i);
-      StoredDelivery stored = outcome.stored().get(i);
-      answers.execute(() -> r.result().complete(stored));
+      outcome.batch().get(i).result().complete(outcome.stored().get(i));
     }
-    remember(outcome.batch());
-  }
-
-  /** Keeps {@link #answered} covering this batch's stages too (drain waits for them). */
-  private void remember(List<Request> batch) {
-    CompletableFuture<Void> all = CompletableFuture.allOf(batch.stream().map(Request::result).toArray(CompletableFuture[]::new))
-        .handle((v, failure) -> null); // a failed delivery is answered too: only completion matters here
-    CompletableFuture<Void> previous = answered;
-    answered = previous.isDone() ? all : previous.thenCombine(all, (a, b) -> null);
   }
 }
