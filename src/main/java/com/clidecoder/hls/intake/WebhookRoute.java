@@ -32,7 +32,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -53,6 +55,9 @@ public final class WebhookRoute {
   // GitHub gives up on a delivery after 10 s, so no genuine sender takes longer to send one. A body still
   // arriving after that is a slow sender: 408, before pekko's request-timeout (20 s) would answer 503.
   private static final long READ_TIMEOUT_MILLIS = Duration.ofSeconds(10).toMillis();
+  // Compiled once: String.matches compiles its pattern on every call, and these run on every delivery.
+  private static final Pattern EVENT_NAME = Pattern.compile("[a-z_]{1,64}");
+  private static final Pattern DELIVERY_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
   private final HlsConfig.Server server;
   private final Supplier<HlsConfig> config;
@@ -103,7 +108,7 @@ public final class WebhookRoute {
     return optionalHeaderValueByName("X-GitHub-Event", event -> mapResponse(response -> {
       int status = response.status().intValue();
       if (status >= 400) {
-        String type = event.map(String::trim).filter(e -> e.matches("[a-z_]{1,64}")).orElse("unknown");
+        String type = event.map(String::trim).filter(e -> EVENT_NAME.matcher(e).matches()).orElse("unknown");
         outcomes.accept(type, status == 503 ? "unavailable" : "rejected");
       }
       return response;
@@ -137,9 +142,9 @@ public final class WebhookRoute {
 
   private static Optional<String> headerProblem(Optional<String> event, Optional<String> deliveryId) {
     if (event.isEmpty() || event.get().isBlank()) return Optional.of("X-GitHub-Event header is required");
-    if (!event.get().trim().matches("[a-z_]{1,64}")) return Optional.of("X-GitHub-Event is not an event name");
+    if (!EVENT_NAME.matcher(event.get().trim()).matches()) return Optional.of("X-GitHub-Event is not an event name");
     if (deliveryId.isEmpty() || deliveryId.get().isBlank()) return Optional.of("X-GitHub-Delivery header is required");
-    if (!deliveryId.get().trim().matches("[\\x21-\\x7e]{1,200}")) {
+    if (!DELIVERY_ID.matcher(deliveryId.get().trim()).matches()) {
       return Optional.of("X-GitHub-Delivery must be 1 to 200 visible ASCII characters");
     }
     return Optional.empty();
@@ -156,8 +161,14 @@ public final class WebhookRoute {
    * Reads the whole body, but never more than the cap: the entity's size limit fails the stream with
    * EntityStreamSizeException (413) as soon as a chunked body grows past it. toStrict's own limit is
    * lifted so that it does not fall back to pekko's smaller max-to-strict-bytes default.
+   * A body that arrived whole with its headers is already strict and is taken as it is: toStrict has no
+   * shortcut for it and would run a stream (an actor created and stopped, a timer) per delivery.
    */
   private Route withBody(RequestEntity entity, Function<byte[], Route> inner) {
+    if (entity instanceof HttpEntity.Strict strict) {
+      if (strict.getData().size() > server.maxPayloadBytes()) return tooLarge();
+      return inner.apply(strict.getData().toArrayUnsafe()); // read only: no copy of the body
+    }
     return extractMaterializer(mat ->
         onComplete(entity.withSizeLimit(server.maxPayloadBytes()).toStrict(READ_TIMEOUT_MILLIS, Long.MAX_VALUE, mat), read -> {
           if (read.isSuccess()) return inner.apply(read.get().getData().toArray());

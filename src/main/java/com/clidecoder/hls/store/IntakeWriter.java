@@ -51,10 +51,14 @@ public final class IntakeWriter {
       EventStore events, Executor jdbc, int maxBatch, int buffer, Clock clock, ClassicActorSystemProvider system) {
     // batch() aggregates only while the single mapAsync slot is busy committing, so an idle writer
     // commits a lone delivery at once and a busy one folds everything that waited into one transaction.
+    // Completing a stage runs what its request does next (log, reply) on the completing thread, a few
+    // tens of microseconds each: the async boundary answers one batch in an actor of its own while the
+    // next batch commits, instead of holding that commit back by the size of the batch.
     Pair<BoundedSourceQueue<Request>, CompletionStage<Done>> materialized =
         Source.<Request>queue(buffer)
             .batch(maxBatch, IntakeWriter::firstOfBatch, IntakeWriter::addToBatch)
             .mapAsync(1, batch -> commit(events, batch, clock, jdbc))
+            .async()
             .toMat(Sink.foreach(this::answer), Keep.both())
             .run(system);
     this.queue = materialized.first();
@@ -91,7 +95,7 @@ public final class IntakeWriter {
     return batchesCommitted.get();
   }
 
-  /** Deliveries (new or duplicate) answered from committed transactions so far. */
+  /** Deliveries (new or duplicate) in committed transactions so far. */
   public long deliveriesCommitted() {
     return deliveriesCommitted.get();
   }
@@ -114,9 +118,14 @@ public final class IntakeWriter {
   }
 
   /** Runs the transaction on the JDBC executor; a failure becomes a value so the stream keeps running. */
-  private static CompletionStage<Outcome> commit(EventStore events, List<Request> batch, Clock clock, Executor jdbc) {
+  private CompletionStage<Outcome> commit(EventStore events, List<Request> batch, Clock clock, Executor jdbc) {
     List<NewDelivery> deliveries = batch.stream().map(Request::delivery).toList();
-    return CompletableFuture.supplyAsync(() -> events.insertBatch(deliveries, clock.instant()), jdbc)
+    return CompletableFuture.supplyAsync(() -> {
+          List<StoredDelivery> stored = events.insertBatch(deliveries, clock.instant());
+          batchesCommitted.incrementAndGet();
+          deliveriesCommitted.addAndGet(stored.size());
+          return stored;
+        }, jdbc)
         .handle((stored, err) -> new Outcome(batch, stored, err));
   }
 
@@ -129,8 +138,6 @@ public final class IntakeWriter {
       for (Request r : outcome.batch()) r.result().completeExceptionally(cause);
       return;
     }
-    batchesCommitted.incrementAndGet();
-    deliveriesCommitted.addAndGet(outcome.batch().size());
     log.debug("event=batch_committed deliveries={}", outcome.batch().size());
     for (int i = 0; i < outcome.batch().size(); i++) {
       outcome.batch().get(i).result().complete(outcome.stored().get(i));

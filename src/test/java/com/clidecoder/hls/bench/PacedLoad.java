@@ -1,5 +1,6 @@
 package com.clidecoder.hls.bench;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * delivery id.
  *
  * <p>Usage: {@code PacedLoad PORT FIXTURES_DIR RATE SECONDS CONNECTIONS RUN_ID}; prints one
- * {@code PACED ...} line.
+ * {@code PACED ...} line. {@code -Dhls.pacedTrace=FILE} also writes each request's due time and latency.
  */
 public final class PacedLoad {
   private PacedLoad() {}
@@ -49,6 +50,7 @@ public final class PacedLoad {
     for (int w = 0; w < connections; w++) {
       workers[w] = new Thread(() -> {
         Socket socket = null;
+        InputStream in = null;
         try {
           while (true) {
             int i = due.take();
@@ -58,12 +60,15 @@ public final class PacedLoad {
                 + "X-GitHub-Event: " + d.event() + "\r\nX-GitHub-Delivery: " + runId + "-" + i + "\r\n"
                 + "Content-Length: " + d.body().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             try {
-              if (socket == null) socket = connect(port);
+              if (socket == null) {
+                socket = connect(port);
+                in = new BufferedInputStream(socket.getInputStream());
+              }
               OutputStream out = socket.getOutputStream();
               out.write(head);
               out.write(d.body());
               out.flush();
-              int status = readResponse(socket.getInputStream());
+              int status = readResponse(in);
               latencyNanos[i] = System.nanoTime() - dueNanos[i];
               statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
             } catch (IOException e) {
@@ -89,12 +94,23 @@ public final class PacedLoad {
     for (int w = 0; w < connections; w++) due.add(-1);
     for (Thread t : workers) t.join();
     double elapsed = (System.nanoTime() - start) / 1e9;
+    String trace = System.getProperty("hls.pacedTrace");
+    if (trace != null) writeTrace(Path.of(trace), start, dueNanos, latencyNanos);
     long[] done = Arrays.stream(latencyNanos).filter(l -> l >= 0).sorted().toArray();
     Map<Integer, AtomicInteger> sorted = new TreeMap<>(statuses);
     System.out.printf("PACED offered_per_s=%d requests=%d answered=%d achieved_per_s=%.0f p50_ms=%.2f p90_ms=%.2f"
             + " p99_ms=%.2f p999_ms=%.2f max_ms=%.2f io_errors=%d statuses=%s%n",
         rate, total, done.length, done.length / elapsed, pct(done, 50), pct(done, 90), pct(done, 99), pct(done, 99.9),
         done.length == 0 ? 0 : done[done.length - 1] / 1e6, ioErrors.get(), sorted);
+  }
+
+  /** One line per request, for finding when the slow ones happened: due time and latency, in ms from the start. */
+  private static void writeTrace(Path file, long start, long[] dueNanos, long[] latencyNanos) throws IOException {
+    StringBuilder out = new StringBuilder("due_ms latency_ms\n");
+    for (int i = 0; i < dueNanos.length; i++) {
+      out.append(String.format("%.3f %.3f%n", (dueNanos[i] - start) / 1e6, latencyNanos[i] / 1e6));
+    }
+    java.nio.file.Files.writeString(file, out);
   }
 
   private static Socket connect(int port) throws IOException {

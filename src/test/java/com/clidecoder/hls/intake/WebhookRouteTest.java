@@ -116,6 +116,24 @@ class WebhookRouteTest extends JupiterRouteTest {
   }
 
   @Test
+  void bodyArrivingInPiecesIsReadWholeLikeOneThatArrivedWithItsHeaders() {
+    IntakeHarness h = harness("");
+    byte[] body = WebhookFixtures.own("issues.opened.json");
+    List<ByteString> pieces = new ArrayList<>();
+    for (int at = 0; at < body.length; at += 100) {
+      pieces.add(ByteString.fromArray(body, at, Math.min(100, body.length - at)));
+    }
+    // A streamed entity (the body came after the headers) takes the toStrict path; a strict one does not.
+    RequestEntity streamed = HttpEntities.createChunked(ContentTypes.APPLICATION_JSON, Source.from(pieces));
+    JsonNode viaStream = reply(post(h, delivery("issues", "pieces-1", streamed)).assertStatusCode(202));
+    JsonNode viaStrict = reply(post(h, json("issues", "whole-1", body)).assertStatusCode(202));
+    String expected = new String(body, StandardCharsets.UTF_8);
+    assertEquals(expected, h.event(viaStream.get("id").asLong()).orElseThrow().payloadJson());
+    assertEquals(expected, h.event(viaStrict.get("id").asLong()).orElseThrow().payloadJson());
+    assertEquals(2, h.rows());
+  }
+
+  @Test
   void duplicateDeliveryIsAcknowledgedWithoutSecondRow() {
     IntakeHarness h = harness("");
     byte[] body = WebhookFixtures.own("issues.opened.json");

@@ -82,6 +82,25 @@ class IntakeWriterTest {
   }
 
   @Test
+  void whatAnAnsweredRequestDoesNextDoesNotHoldBackTheNextCommit() throws Exception {
+    IntakeHarness h = harness("");
+    CompletableFuture<Boolean> sawSecondCommitted;
+    try (WriteLock held = WriteLock.hold(h.db.path())) {
+      // The lock keeps the first commit waiting until its continuation is attached, so the continuation
+      // runs where the writer answers, not on this thread. It waits for a second delivery's commit: if
+      // answering a batch held the writer, that commit could not start until the continuation gave up.
+      sawSecondCommitted = h.writer.submit(delivery("first")).toCompletableFuture().thenApply(first -> {
+        h.writer.submit(delivery("second"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (h.writer.deliveriesCommitted() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+        return h.writer.deliveriesCommitted() == 2;
+      });
+    }
+    assertTrue(sawSecondCommitted.get(30, TimeUnit.SECONDS), "second delivery committed while the first's answer ran");
+    assertEquals(2, h.rows());
+  }
+
+  @Test
   void sameDeliveryTwiceIsOneRowAndADuplicate() throws Exception {
     IntakeHarness h = harness("");
     CompletableFuture<StoredDelivery> first = h.writer.submit(delivery("same")).toCompletableFuture();
