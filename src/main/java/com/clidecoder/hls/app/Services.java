@@ -62,7 +62,8 @@ record Services(
     return AskPattern.<QueueSupervisor.Command, QueueSupervisor.Status>ask(
             supervisor, QueueSupervisor.GetStatus::new, Duration.ofSeconds(3), system.scheduler())
         .thenApply(s -> new HealthRoute.PipelineHealth(s.pausedBecause(), Map.of(
-            "in_flight", s.inFlight(), "max_in_flight", s.maxInFlight(), "repository_actors", s.repositoryActors())));
+            "in_flight", s.inFlight(), "analysing", s.analysing(),
+            "max_concurrent_analyses", s.maxConcurrentAnalyses(), "repository_actors", s.repositoryActors())));
   }
 
   private static ReloadRoute.Outcome outcome(ConfigReloader.Result result) {

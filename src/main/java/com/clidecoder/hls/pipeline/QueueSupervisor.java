@@ -47,8 +47,13 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   /** Stop claiming, let in-flight events finish until the deadline, then return the rest to the queue. */
   public record Drain(Duration deadline, ActorRef<Done> replyTo) implements Command {}
 
-  /** What {@code /health} and the dashboard show of the pipeline. */
-  public record Status(Optional<String> pausedBecause, int inFlight, int maxInFlight, int repositoryActors) {
+  /**
+   * What {@code /health} shows of the pipeline: events claimed and not finished ({@code inFlight}: some
+   * claimed ahead, some waiting for GitHub), of which {@code analysing} hold one of the
+   * {@code maxConcurrentAnalyses} slots (an analyst call under way).
+   */
+  public record Status(Optional<String> pausedBecause, int inFlight, int analysing, int maxConcurrentAnalyses,
+      int repositoryActors) {
     public String analysis() {
       return pausedBecause.map(r -> "paused: " + r).orElse("running");
     }
@@ -403,7 +408,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     Optional<String> paused = !config.workers().enabled()
         ? Optional.of("processing is switched off (hls.workers.enabled = false)")
         : pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
-    m.replyTo().tell(new Status(paused, inFlight.size(), config.workers().maxConcurrentAnalyses(), repos.size()));
+    m.replyTo().tell(new Status(paused, inFlight.size(), slots.held(), config.workers().maxConcurrentAnalyses(),
+        repos.size()));
     return this;
   }
 

@@ -222,6 +222,11 @@ class PipelineActorTest {
     // All four are claimed (the cap again ahead), two wait for a slot without calling the analyst.
     ids.forEach(id -> awaitStatus(id, EventStatus.PROCESSING));
     analyst.expectNoMessage(Duration.ofMillis(400));
+    TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
+    supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
+    QueueSupervisor.Status s = status.receiveMessage();
+    assertEquals(List.of(4, 2, 2), List.of(s.inFlight(), s.analysing(), s.maxConcurrentAnalyses()),
+        "four in flight, two of them analysing, under a cap of two");
     a.replyTo().tell(analysed(a.request().eventId(), List.of(), ""));
     ClaudeAnalyst.Analyse third = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
     // Which repository is granted first depends on which is ready first: only "one that waited" is fixed.
