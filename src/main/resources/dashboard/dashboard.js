@@ -73,7 +73,7 @@
     document.getElementById("figures").textContent =
       "waiting " + s.total_pending + " (oldest " + age(s.oldest_pending_age_seconds) + ") · success rate " +
       (100 * (s.success_rate || 0)).toFixed(1) + "% · avg processing " + (s.average_processing_time || 0).toFixed(2) +
-      "s · today " + (t.webhooks || 0) + " webhooks, " + (t.claude_analyses || 0) + " analyses, " +
+      "s · today " + (t.webhooks || 0) + " webhooks, " + (t.claude_analyses || 0) + " Claude analyses, " +
       (t.github_actions || 0) + " actions, $" + (t.total_cost_usd || 0).toFixed(4);
   }
 
