@@ -149,14 +149,11 @@ public final class EndToEndBench {
                 + " send_to_claude_p50_ms=%.0f send_to_claude_max_ms=%.0f%n",
             samples, fromAck[samples / 2], fromAck[samples - 1], fromSend[samples / 2], fromSend[samples - 1]);
 
+        // Two windows of 30 s: right after the work (the JIT still compiles what the run made hot), and
+        // the settled service that follows. Each prints its busiest threads.
         Thread.sleep(5000);
-        long before = service.cpuTicks();
-        long t = System.nanoTime();
-        Thread.sleep(30_000);
-        long ticks = service.cpuTicks() - before;
-        double seconds = (System.nanoTime() - t) / 1e9;
-        System.out.printf("IDLE seconds=%.0f cpu_ticks=%d cpu_percent=%.2f rss_mb=%.0f%n",
-            seconds, ticks, 100.0 * ticks / 100.0 / seconds, service.rssKiB() / 1024.0);
+        idleWindow(service, "IDLE");
+        idleWindow(service, "IDLE_SETTLED");
         service.stop();
       }
     }
@@ -181,6 +178,26 @@ public final class EndToEndBench {
             + " slot_use=%.3f last_delivery_accepted_s=%.2f%n",
         t.length, maxInFlight, (t[0] - start) / 1000.0, span, t.length * latencyMs / 1000.0 / (span * concurrency),
         (lastAccepted - start) / 1000.0);
+  }
+
+  private static void idleWindow(ServiceProcess service, String tag) throws Exception {
+    java.util.Map<String, Long> threadsBefore = service.cpuTicksByThread();
+    long before = service.cpuTicks();
+    long t = System.nanoTime();
+    Thread.sleep(30_000);
+    long ticks = service.cpuTicks() - before;
+    double seconds = (System.nanoTime() - t) / 1e9;
+    java.util.Map<String, Long> threadsAfter = service.cpuTicksByThread();
+    String busiest = threadsAfter.entrySet().stream()
+        .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(5)
+        .map(e -> e.getKey() + ":" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(","));
+    System.out.printf("%s seconds=%.0f cpu_ticks=%d cpu_percent=%.2f rss_mb=%.0f threads=%s%n",
+        tag, seconds, ticks, 100.0 * ticks / 100.0 / seconds, service.rssKiB() / 1024.0,
+        busiest.isEmpty() ? "none" : busiest);
   }
 
   private static String repo(int r) {

@@ -125,6 +125,27 @@ public final class ServiceProcess implements AutoCloseable {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
+  /**
+   * utime + stime of each of the process's threads in clock ticks, summed by thread name (numbers
+   * dropped, so a pool's threads add up): where CPU goes while the service should be idle.
+   */
+  public java.util.Map<String, Long> cpuTicksByThread() throws IOException {
+    java.util.Map<String, Long> ticks = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9#]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(name.replace(' ', '_'), Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return ticks;
+  }
+
   /** Resident set size in KiB, from /proc/PID/status. */
   public long rssKiB() throws IOException {
     return procStatus("VmRSS:");
