@@ -153,6 +153,7 @@ public final class EndToEndBench {
         // the settled service that follows. Each prints its busiest threads.
         Thread.sleep(5000);
         idleWindow(service, "IDLE");
+        Thread.sleep(1000L * Integer.getInteger("hls.benchIdleGapSeconds", 0));
         idleWindow(service, "IDLE_SETTLED");
         service.stop();
       }
