@@ -236,18 +236,29 @@ class PipelineActorTest {
     analyst.expectNoMessage(Duration.ofMillis(300));
   }
 
-  @Test
-  void theSlotIsFreedWhenTheAnswerArrivesNotWhenItIsStored() throws Exception {
-    ActorRef<QueueSupervisor.Command> supervisor =
-        start("hls.workers.max-concurrent-analyses = 1\nhls.database.busy-timeout = 3s");
-    long x = enqueueIssue("acme/app", 1, "opened", "first");
-    long y = enqueueIssue("acme/lib", 2, "opened", "second");
+  /** Two repositories under a cap of one: one event is being analysed, the other claimed ahead of a slot. */
+  private record OneAnalysingOneWaiting(
+      ActorRef<QueueSupervisor.Command> supervisor, ClaudeAnalyst.Analyse analysing, long first, long second) {}
+
+  private OneAnalysingOneWaiting oneAnalysingOneWaiting(String hocon) {
+    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.max-concurrent-analyses = 1\n" + hocon);
+    long x = enqueueIssue("acme/a", 1, "opened", "one");
+    long y = enqueueIssue("acme/b", 2, "opened", "two");
     supervisor.tell(new QueueSupervisor.Wake());
-    // Whichever repository is ready first gets the slot; the other waits, claimed ahead.
     ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
     long first = a.request().eventId();
     long second = first == x ? y : x;
     awaitStatus(second, EventStatus.PROCESSING);
+    return new OneAnalysingOneWaiting(supervisor, a, first, second);
+  }
+
+  @Test
+  void theSlotIsFreedWhenTheAnswerArrivesNotWhenItIsStored() throws Exception {
+    // Whichever repository is ready first gets the slot; the other waits, claimed ahead.
+    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.database.busy-timeout = 3s");
+    ClaudeAnalyst.Analyse a = two.analysing();
+    long first = two.first();
+    long second = two.second();
     try (com.clidecoder.hls.testkit.WriteLock lock = com.clidecoder.hls.testkit.WriteLock.hold(dir.resolve("webhooks.db"))) {
       // The first analysis cannot be stored while another writer holds the lock, yet its slot is free.
       a.replyTo().tell(analysed(first, List.of(), ""));
@@ -262,14 +273,11 @@ class PipelineActorTest {
 
   @Test
   void drainReturnsEventsClaimedAheadAtOnceAndWaitsForTheOneBeingAnalysed() {
-    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.max-concurrent-analyses = 1");
-    long x = enqueueIssue("acme/a", 1, "opened", "one");
-    long y = enqueueIssue("acme/b", 2, "opened", "two");
-    supervisor.tell(new QueueSupervisor.Wake());
-    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
-    long first = a.request().eventId(); // being analysed; the other is claimed ahead
-    long second = first == x ? y : x;
-    awaitStatus(second, EventStatus.PROCESSING);
+    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("");
+    ActorRef<QueueSupervisor.Command> supervisor = two.supervisor();
+    ClaudeAnalyst.Analyse a = two.analysing();
+    long first = two.first();
+    long second = two.second();
     TestProbe<Done> drained = testKit.createTestProbe();
     supervisor.tell(new QueueSupervisor.Drain(Duration.ofSeconds(30), drained.getRef()));
     awaitStatus(second, EventStatus.PENDING); // long before the deadline
@@ -283,15 +291,10 @@ class PipelineActorTest {
 
   @Test
   void aPauseReturnsTheEventsWaitingForASlot() {
-    ActorRef<QueueSupervisor.Command> supervisor =
-        start("hls.workers.max-concurrent-analyses = 1\nhls.workers.backoff.max = 1h");
-    long x = enqueueIssue("acme/a", 1, "opened", "x");
-    long y = enqueueIssue("acme/b", 2, "opened", "y");
-    supervisor.tell(new QueueSupervisor.Wake());
-    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
-    long first = a.request().eventId(); // being analysed; the other waits for the slot
-    long second = first == x ? y : x;
-    awaitStatus(second, EventStatus.PROCESSING);
+    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.workers.backoff.max = 1h");
+    ClaudeAnalyst.Analyse a = two.analysing();
+    long first = two.first();
+    long second = two.second();
     a.replyTo().tell(new ClaudeAnalyst.Failed(first, ClaudeAnalyst.FailureKind.PAUSE_AUTH,
         "401 authentication_error", Optional.empty()));
     awaitStatus(first, EventStatus.PENDING);
