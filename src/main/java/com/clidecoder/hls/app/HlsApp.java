@@ -1,5 +1,6 @@
 package com.clidecoder.hls.app;
 
+import com.clidecoder.hls.domain.AnalysisRecord;
 import com.clidecoder.hls.claude.ClaudeAnalyst;
 import com.clidecoder.hls.claude.RuleBasedAnalyst;
 import com.clidecoder.hls.triage.TriageModels;
@@ -111,7 +112,7 @@ public final class HlsApp {
         .thenApply(b -> {
           b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
           log.info("event=started address={} database={} analyst={} github={}",
-              b.localAddress(), db.path(), config.claude().offline() ? "offline" : "anthropic",
+              b.localAddress(), db.path(), config.claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
               config.github().effectiveDryRun() ? "dry-run" : "live");
           return new HlsApp(config, system, b, intake, reloader, metrics);
         })

@@ -111,7 +111,7 @@ public final class ClaudeAnalyst {
         ? Optional.empty()
         : Optional.of(new AnthropicClient(ctx.getSystem(), config, clock));
     log.info("event=analyst_configured analyst={} model={} output_mode={} prompts_dir={}",
-        config.offline() ? "offline" : "anthropic", config.offline() ? offline.model() : config.model(),
+        config.offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC, config.offline() ? offline.model() : config.model(),
         config.outputMode().code, config.promptsDir());
     return new Settings(config, client, new PromptTemplates(config.promptsDir()));
   }
@@ -184,7 +184,7 @@ public final class ClaudeAnalyst {
     String model = offline.model(request);
     String prompt = "offline analyst " + model + ": "
         + (request.hint().isPresent() ? "embedded classifier hint" : "keyword rules over title, body, labels and event type");
-    AnalysisRecord record = new AnalysisRecord("offline", model, request.eventType(), prompt,
+    AnalysisRecord record = new AnalysisRecord(AnalysisRecord.OFFLINE, model, request.eventType(), prompt,
         json(analysis), 0, 0, 0.0, elapsedMs, analysis);
     log.debug("event=analysed event_id={} provider=offline labels={}", request.eventId(), analysis.labels());
     return new Analysed(request.eventId(), record);

@@ -18,7 +18,6 @@ import java.util.Optional;
  * (the next attempt may well succeed) and keeps the usage, since the call was billed anyway.
  */
 final class MessageReader {
-  static final String PROVIDER = "anthropic";
 
   private final HlsConfig.Claude config;
 
@@ -72,7 +71,7 @@ final class MessageReader {
     }
     AnalysisSchema.Read.Valid valid = (AnalysisSchema.Read.Valid) read;
     return new AnalysisOutcome.Success(new AnalysisRecord(
-        PROVIDER, config.model(), analysisType, prompt.stored(), body,
+        AnalysisRecord.ANTHROPIC, config.model(), analysisType, prompt.stored(), body,
         usage.inputTokens(), usage.outputTokens(), usage.costUsd(), elapsedMs, valid.analysis()));
   }
 

@@ -3,6 +3,7 @@ package com.clidecoder.hls.cli;
 import com.clidecoder.hls.app.HlsApp;
 import com.clidecoder.hls.app.LogSetup;
 import com.clidecoder.hls.config.ConfigLoader;
+import com.clidecoder.hls.domain.AnalysisRecord;
 import java.util.List;
 
 /** {@code serve}: runs the service until it is stopped (SIGTERM/SIGINT run the coordinated shutdown). */
@@ -39,7 +40,7 @@ final class ServeCommand implements Command {
     var server = loaded.hls().server();
     cli.out.printf("HLS listening on http://%s:%d%s (database %s, analyst %s, github %s)%n",
         server.host(), app.port(), server.webhookPath(), loaded.hls().database().path(),
-        loaded.hls().claude().offline() ? "offline" : "anthropic",
+        loaded.hls().claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
         loaded.hls().github().effectiveDryRun() ? "dry-run" : "live");
     cli.out.flush();
     app.system().getWhenTerminated().toCompletableFuture().join();

@@ -7,4 +7,9 @@ public record TriageHint(String predictedType, double confidence, Map<String, Do
   public TriageHint {
     probabilities = Map.copyOf(probabilities);
   }
+
+  /** Whether an analysis applied the predicted type's label (what /stats and metrics count as agreement). */
+  public boolean agreesWith(Analysis analysis) {
+    return analysis.labels().stream().anyMatch(l -> l.equalsIgnoreCase(predictedType));
+  }
 }

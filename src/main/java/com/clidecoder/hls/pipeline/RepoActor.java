@@ -177,13 +177,10 @@ public final class RepoActor {
     supervisor.tell(new QueueSupervisor.AnalysisFinished(repository));
     AnalysisRecord record = ((ClaudeAnalyst.Analysed) reply).record();
     long eventId = job.event().id();
-    pipeline.metrics().claudeCall(record.provider().equals("offline") ? "offline" : "ok");
+    pipeline.metrics().claudeCall(record.byClaude() ? "ok" : AnalysisRecord.OFFLINE);
     pipeline.metrics().claudeTokens(record.inputTokens(), record.outputTokens());
     pipeline.metrics().claudeCost(record.costUsd());
-    if (record.provider().equals("anthropic")) {
-      hint.ifPresent(h -> pipeline.metrics().triageAgreement(record.analysis().labels().stream()
-          .anyMatch(l -> l.equalsIgnoreCase(h.predictedType()))));
-    }
+    if (record.byClaude()) hint.ifPresent(h -> pipeline.metrics().triageAgreement(h.agreesWith(record.analysis())));
     ctx.getLog().info("event=analysed id={} repo={} provider={} labels={} cost_usd={}", eventId, repository,
         record.provider(), record.analysis().labels(), String.format("%.5f", record.costUsd()));
     ctx.pipeToSelf(

@@ -60,7 +60,7 @@ public final class AnalysisStore {
         s.setDouble(17, a.confidence());
         s.setString(18, hint.map(TriageHint::predictedType).orElse(null));
         s.setObject(19, hint.map(TriageHint::confidence).orElse(null));
-        s.setObject(20, hint.map(h -> agrees(h, a) ? 1 : 0).orElse(null));
+        s.setObject(20, hint.map(h -> h.agreesWith(a) ? 1 : 0).orElse(null));
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
           id = rs.getLong(1);
@@ -72,9 +72,6 @@ public final class AnalysisStore {
     });
   }
 
-  private static boolean agrees(TriageHint hint, Analysis a) {
-    return a.labels().stream().anyMatch(l -> l.equalsIgnoreCase(hint.predictedType()));
-  }
 
   /** Spend on an answer that could not be used (cut off, malformed): it still counts against the budget. */
   public void recordUnusableCost(double costUsd, Instant now) {

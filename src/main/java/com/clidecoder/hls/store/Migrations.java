@@ -45,18 +45,19 @@ public final class Migrations {
    */
   static void migrate(Path path, SQLiteConfig base, List<String> resources) {
     try (Connection c = migrationConfig(base).createConnection("jdbc:sqlite:" + path)) {
-      int current = userVersion(c);
-      if (current > resources.size()) {
+      int fileVersion = userVersion(c);
+      if (fileVersion > resources.size()) {
         throw new StoreException(
-            "database " + path + " has schema version " + current + " but this HLS knows versions up to "
+            "database " + path + " has schema version " + fileVersion + " but this HLS knows versions up to "
                 + resources.size() + ": run a newer HLS or restore a backup", null);
       }
+      int from = fileVersion;
       List<String> adoption = List.of();
-      if (current == 0 && WorkersSchema.hasTables(c)) {
-        adoption = WorkersSchema.adopt(c, resource(resources.get(0)), path);
-        current = 1;
+      if (fileVersion == 0 && WorkersSchema.hasTables(c)) {
+        adoption = WorkersSchema.adopt(c, resource(resources.get(0)), path); // ends by setting version 1
+        from = 1;
       }
-      if (current < resources.size() || !adoption.isEmpty()) applyAll(c, current, resources, path, adoption);
+      if (from < resources.size() || !adoption.isEmpty()) applyAll(c, fileVersion, from, resources, path, adoption);
       // Only now, with the schema known good, switch the journal (once per file; the pool asks again).
       String journal = base.toProperties().getProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName);
       if (journal != null) {
@@ -85,34 +86,31 @@ public final class Migrations {
   }
 
   /**
-   * Runs {@code adoption} (the steps that make a workers' file version 1, else nothing) and then every
-   * migration after {@code current}, in one transaction.
+   * Runs {@code adoption} (the statements that make a workers' file version 1, else none) and then every
+   * migration after version {@code from}, in one transaction.
    */
-  private static void applyAll(Connection c, int current, List<String> resources, Path path, List<String> adoption)
-      throws SQLException {
-    String resource = resources.get(Math.min(current, resources.size() - 1));
+  private static void applyAll(Connection c, int fileVersion, int from, List<String> resources, Path path,
+      List<String> adoption) throws SQLException {
+    String step = adoption.isEmpty() ? fileName(resources.get(from)) : "adoption of the workers' tables";
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      if (!adoption.isEmpty()) {
-        for (String statement : adoption) s.executeUpdate(statement);
-        s.executeUpdate("PRAGMA user_version = 1");
-        log.info("event=adopted database={} schema=python-workers as_version=1", path);
-      }
-      for (int v = current + 1; v <= resources.size(); v++) {
-        resource = resources.get(v - 1);
-        for (String statement : statements(resource(resource))) s.executeUpdate(statement);
+      for (String statement : adoption) s.executeUpdate(statement);
+      for (int v = from + 1; v <= resources.size(); v++) {
+        step = fileName(resources.get(v - 1));
+        for (String statement : statements(resource(resources.get(v - 1)))) s.executeUpdate(statement);
         try (ResultSet fk = s.executeQuery("PRAGMA foreign_key_check")) {
           if (fk.next()) throw new SQLException("foreign key check failed in table " + fk.getString(1));
         }
         s.executeUpdate("PRAGMA user_version = " + v);
       }
       c.commit();
-      log.info("event=migrated database={} from_version={} to_version={}", path, current, resources.size());
+      if (!adoption.isEmpty()) log.info("event=adopted database={} schema=python-workers as_version=1", path);
+      log.info("event=migrated database={} from_version={} to_version={}", path, from, resources.size());
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw new StoreException(
-          "migration " + fileName(resource) + " failed on " + path + " (the file is unchanged, still at version "
-              + (adoption.isEmpty() ? current : 0) + "): " + e.getMessage(), e);
+          "migration " + step + " failed on " + path + " (the file is unchanged, still at version "
+              + fileVersion + "): " + e.getMessage(), e);
     } finally {
       c.setAutoCommit(true);
     }

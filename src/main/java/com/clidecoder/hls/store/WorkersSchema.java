@@ -32,7 +32,7 @@ final class WorkersSchema {
 
   /**
    * Checks the file against the seed schema and returns the statements that make it version 1: the
-   * seed's indexes, created where missing. Throws a StoreException naming each missing table or column.
+   * seed's indexes, created where missing, then the version itself. Throws a StoreException naming each missing table or column.
    */
   static List<String> adopt(Connection c, String seedSql, Path path) throws SQLException {
     Map<String, Set<String>> expected = seedColumns(seedSql);
@@ -58,6 +58,7 @@ final class WorkersSchema {
         statements.add("CREATE INDEX IF NOT EXISTS " + statement.substring("CREATE INDEX ".length()));
       }
     }
+    statements.add("PRAGMA user_version = 1");
     return statements;
   }
 
