@@ -9,6 +9,7 @@ import com.clidecoder.hls.cli.CliHarness.Run;
 import com.clidecoder.hls.config.Secret;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.testkit.TestConfigs;
+import com.clidecoder.hls.testkit.JsonExchange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -81,11 +82,7 @@ class EnqueueReplayTest {
       status = 202;
       reply = "{\"status\":\"queued\",\"id\":" + seen.get(delivery) + ",\"delivery_id\":\"" + delivery + "\"}";
     }
-    byte[] out = reply.getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().add("Content-Type", "application/json");
-    x.sendResponseHeaders(status, out.length);
-    x.getResponseBody().write(out);
-    x.close();
+    JsonExchange.reply(x, status, reply);
   }
 
   @Test

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clidecoder.hls.cli.CliHarness.Run;
 import com.clidecoder.hls.testkit.TestConfigs;
+import com.clidecoder.hls.testkit.JsonExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,8 @@ class MonitorAlertsTest {
 
   private Run monitorAgainst(Path dir, int healthStatus, String health) throws Exception {
     HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    fake.createContext("/health", x -> reply(x, healthStatus, health));
-    fake.createContext("/stats", x -> reply(x, 200, STATS));
+    fake.createContext("/health", x -> JsonExchange.reply(x, healthStatus, health));
+    fake.createContext("/stats", x -> JsonExchange.reply(x, 200, STATS));
     fake.start();
     try {
       String config = TestConfigs.load(dir, "").hls().sourceFile().orElseThrow().toString();
@@ -36,13 +36,6 @@ class MonitorAlertsTest {
     }
   }
 
-  private static void reply(com.sun.net.httpserver.HttpExchange x, int status, String body) throws java.io.IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().add("Content-Type", "application/json");
-    x.sendResponseHeaders(status, b.length);
-    x.getResponseBody().write(b);
-    x.close();
-  }
 
   @Test
   void healthyServiceExits0AndShowsExtraHealthFields(@TempDir Path dir) throws Exception {

@@ -1,6 +1,7 @@
 package com.clidecoder.hls.triage;
 
 import com.clidecoder.hls.domain.Json;
+import com.clidecoder.hls.testkit.JsonExchange;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -115,12 +116,9 @@ public final class FakeGitHub implements AutoCloseable {
     return q;
   }
 
+  /** GitHub answers JSON with a charset. */
   private static void send(HttpExchange ex, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
-    ex.close();
+    JsonExchange.reply(ex, status, "application/json; charset=utf-8", body);
   }
 
   @Override
