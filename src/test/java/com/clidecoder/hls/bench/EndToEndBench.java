@@ -75,6 +75,11 @@ public final class EndToEndBench {
       List<String> jvm = Arrays.asList(System.getProperty("hls.benchJvm", "-Xms64m -Xmx512m").split(" "));
       try (ServiceProcess service = ServiceProcess.start(dir.resolve("service"), conf, jvm)) {
         service.awaitHealthy(Duration.ofSeconds(60));
+        if (!Boolean.getBoolean("hls.benchMakespanOnly")) {
+          // A service that has done nothing yet: what it costs to keep running with no events at all.
+          Thread.sleep(10_000);
+          idleWindow(service, "IDLE_FRESH");
+        }
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         // Warm-up outside the measurement, on repositories of its own (events in the measured ones would
         // change the schedule). One event by default; -Dhls.benchWarmup=N sends N, one at a time per
@@ -149,11 +154,19 @@ public final class EndToEndBench {
                 + " send_to_claude_p50_ms=%.0f send_to_claude_max_ms=%.0f%n",
             samples, fromAck[samples / 2], fromAck[samples - 1], fromSend[samples / 2], fromSend[samples - 1]);
 
-        // Two windows of 30 s: right after the work (the JIT still compiles what the run made hot), and
-        // the settled service that follows. Each prints its busiest threads.
+        // Two windows of 30 s. Right after the work: the JIT still compiles what the run made hot, and
+        // every connection kept alive (the bench's client, the service's pools to Claude and GitHub)
+        // costs pekko-http an idle-timeout check a second until its idle-timeout (60 s) closes it.
+        // Settled: once the service holds no connection (or after 120 s). Each prints its busiest threads.
         Thread.sleep(5000);
         idleWindow(service, "IDLE");
         Thread.sleep(1000L * Integer.getInteger("hls.benchIdleGapSeconds", 0));
+        long waitFrom = System.nanoTime();
+        while (service.establishedConnections() > 0 && System.nanoTime() - waitFrom < 120_000_000_000L) {
+          Thread.sleep(1000);
+        }
+        System.out.printf("IDLE_WAIT waited_s=%.0f connections=%d%n", (System.nanoTime() - waitFrom) / 1e9,
+            service.establishedConnections());
         idleWindow(service, "IDLE_SETTLED");
         service.stop();
       }
@@ -182,11 +195,16 @@ public final class EndToEndBench {
   }
 
   private static void idleWindow(ServiceProcess service, String tag) throws Exception {
+    int connections = service.establishedConnections();
     java.util.Map<String, Long> threadsBefore = service.cpuTicksByThread();
     long before = service.cpuTicks();
+    long nanosBefore = service.cpuNanos();
+    long runsBefore = service.cpuRuns();
     long t = System.nanoTime();
     Thread.sleep(30_000);
     long ticks = service.cpuTicks() - before;
+    long cpuNanos = service.cpuNanos() - nanosBefore;
+    long runs = service.cpuRuns() - runsBefore;
     double seconds = (System.nanoTime() - t) / 1e9;
     java.util.Map<String, Long> threadsAfter = service.cpuTicksByThread();
     String busiest = threadsAfter.entrySet().stream()
@@ -196,8 +214,10 @@ public final class EndToEndBench {
         .limit(5)
         .map(e -> e.getKey() + ":" + e.getValue())
         .collect(java.util.stream.Collectors.joining(","));
-    System.out.printf("%s seconds=%.0f cpu_ticks=%d cpu_percent=%.2f rss_mb=%.0f threads=%s%n",
-        tag, seconds, ticks, 100.0 * ticks / 100.0 / seconds, service.rssKiB() / 1024.0,
+    System.out.printf("%s seconds=%.0f cpu_ticks=%d cpu_percent=%.2f sched_cpu_percent=%.2f wakeups_per_s=%.0f"
+            + " connections=%d rss_mb=%.0f threads=%s%n",
+        tag, seconds, ticks, 100.0 * ticks / 100.0 / seconds, 100.0 * cpuNanos / 1e9 / seconds, runs / seconds,
+        connections, service.rssKiB() / 1024.0,
         busiest.isEmpty() ? "none" : busiest);
   }
 
