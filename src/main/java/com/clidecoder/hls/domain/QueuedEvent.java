@@ -11,4 +11,5 @@ public record QueuedEvent(
     String action,
     String payloadJson,
     int retryCount,
+    int priority,
     Instant createdAt) {}

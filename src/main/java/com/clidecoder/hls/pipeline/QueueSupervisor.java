@@ -280,7 +280,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       child.tell(new RepoActor.SlotRefused());
       return this;
     }
-    slots.want(m.repository());
+    slots.want(m.repository(), inFlight.get(m.repository()).priority());
     grantSlots();
     return this;
   }

@@ -18,7 +18,7 @@ import java.util.Optional;
 /** The queue of webhook events: storing deliveries, claiming due work, and recording how it ended. All calls block. */
 public final class EventStore {
   private static final String EVENT_COLUMNS =
-      "id, delivery_id, event_type, repository, action, payload_json, retry_count, created_at";
+      "id, delivery_id, event_type, repository, action, payload_json, retry_count, priority, created_at";
   private static final String WAITING = "webhook_events INDEXED BY idx_events_waiting WHERE status IN ('pending', 'retry')";
   /**
    * Each repository's oldest waiting event (the only one of that repository that may be claimed) with
@@ -245,6 +245,7 @@ public final class EventStore {
         rs.getString("action"),
         rs.getString("payload_json"),
         rs.getInt("retry_count"),
+        rs.getInt("priority"),
         Instant.ofEpochMilli(rs.getLong("created_at")));
   }
 

@@ -152,13 +152,13 @@ class EventStoreLifecycleTest {
 
     QueuedEvent e = events.find(a).orElseThrow();
 
-    assertEquals(new QueuedEvent(a, "a", "issues", "o/a", "opened", "{\"n\":1}", 0, T0), e);
+    assertEquals(new QueuedEvent(a, "a", "issues", "o/a", "opened", "{\"n\":1}", 0, 2, T0), e);
     assertEquals(Optional.empty(), events.find(a + 100));
     assertEquals(Optional.empty(), events.statusOf(a + 100));
   }
 
   private long insert(String deliveryId, String repository) {
-    NewDelivery d = new NewDelivery(deliveryId, "issues", repository, "opened", "{\"n\":1}", null, 0);
+    NewDelivery d = new NewDelivery(deliveryId, "issues", repository, "opened", "{\"n\":1}", null, 2);
     return events.insertBatch(List.of(d), T0).get(0).id();
   }
 
