@@ -7,14 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Finds prompt templates: {@code <name>.txt} in the configured folder ({@code hls.claude.prompts-dir},
  * relative to the working directory) first, so users can edit them, then the copy bundled in the jar
- * under {@code prompts/}. Files are read on every call: they are small, and an edit applies to the next
- * analysis without a restart. Call only off the actor threads (it reads files).
+ * under {@code prompts/}. Files on disk are read on every call: they are small, and an edit applies to
+ * the next analysis without a restart. The bundled copies cannot change while the jar runs, so each is
+ * read from the jar once. Call only off the actor threads (it reads files).
  */
 public final class PromptTemplates {
   /** The system prompt shared by all event types. */
@@ -24,6 +27,8 @@ public final class PromptTemplates {
   private static final String BUNDLED = "prompts/";
 
   private final Path dir;
+  /** Bundled template texts by file name (only those found: names come from a request header). */
+  private final Map<String, String> bundled = new ConcurrentHashMap<>();
 
   public PromptTemplates(Path dir) {
     this.dir = dir;
@@ -42,13 +47,24 @@ public final class PromptTemplates {
       if (Files.isRegularFile(onDisk)) {
         return Optional.of(new Template(name, onDisk.toString(), Files.readString(onDisk, StandardCharsets.UTF_8)));
       }
-      try (InputStream in = PromptTemplates.class.getClassLoader().getResourceAsStream(BUNDLED + file)) {
-        if (in == null) return Optional.empty();
-        return Optional.of(new Template(name, "classpath:" + BUNDLED + file,
-            new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read prompt template " + file + " from " + dir, e);
+    }
+    String text = bundled.get(file);
+    if (text == null) {
+      Optional<String> read = readBundled(file);
+      if (read.isEmpty()) return Optional.empty();
+      text = read.get();
+      bundled.put(file, text);
+    }
+    return Optional.of(new Template(name, "classpath:" + BUNDLED + file, text));
+  }
+
+  private static Optional<String> readBundled(String file) {
+    try (InputStream in = PromptTemplates.class.getClassLoader().getResourceAsStream(BUNDLED + file)) {
+      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the bundled prompt template " + BUNDLED + file, e);
     }
   }
 
