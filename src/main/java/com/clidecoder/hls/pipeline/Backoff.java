@@ -18,4 +18,14 @@ final class Backoff {
     Duration wait = Duration.ofMillis(millis);
     return retryAfter.filter(r -> r.compareTo(wait) > 0).orElse(wait);
   }
+
+  /** Whether the attempt that just failed, after {@code retryCount} earlier ones, was the last one allowed. */
+  static boolean wasLastAttempt(HlsConfig.Workers workers, int retryCount) {
+    return retryCount + 1 > workers.maxRetries();
+  }
+
+  /** The error an event that used up its attempts is failed with. */
+  static String gaveUp(int retryCount, String lastError) {
+    return "gave up after " + (retryCount + 1) + " attempts: " + lastError;
+  }
 }

@@ -56,9 +56,7 @@ final class Failures {
       Optional<Duration> retryAfter) {
     QueuedEvent e = job.event();
     HlsConfig.Workers workers = job.config().workers();
-    if (e.retryCount() + 1 > workers.maxRetries()) {
-      return permanent(actor, job, "gave up after " + (e.retryCount() + 1) + " attempts: " + message);
-    }
+    if (Backoff.wasLastAttempt(workers, e.retryCount())) return permanent(actor, job, Backoff.gaveUp(e.retryCount(), message));
     Instant at = actor.now().plus(Backoff.next(workers, e.retryCount(), retryAfter));
     actor.ctx().getLog().info("event=retry id={} repo={} attempt={} at={} error=\"{}\"", e.id(), e.repository(),
         e.retryCount() + 1, at, message);

@@ -343,8 +343,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     Instant now = pipeline.clock().instant();
     HlsConfig.Workers workers = config.workers();
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
-      if (e.retryCount() + 1 > workers.maxRetries()) {
-        pipeline.events().markFailed(e.id(), "gave up after " + (e.retryCount() + 1) + " attempts: " + m.reason(), now);
+      if (Backoff.wasLastAttempt(workers, e.retryCount())) {
+        pipeline.events().markFailed(e.id(), Backoff.gaveUp(e.retryCount(), m.reason()), now);
       } else {
         pipeline.events().scheduleRetry(e.id(), m.reason(), now.plus(Backoff.next(workers, e.retryCount(), Optional.empty())));
       }
