@@ -6,15 +6,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -84,16 +81,13 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
 
   private record Recovered(int released, Throwable failure) implements Command {}
 
-  private record Claimed(ClaimResult result, Throwable failure) implements Command {}
+  private record Claimed(QueueWork.Claim result, Throwable failure) implements Command {}
 
   private record DrainDeadline() implements Command {}
 
   private record Released(Throwable failure) implements Command {}
 
   private record AbortRecorded(EventAborted aborted, Throwable failure) implements Command {}
-
-  private record ClaimResult(int requested, List<QueuedEvent> events, Optional<Instant> nextDue,
-      Optional<String> budgetPause, Optional<Instant> budgetResumes) {}
 
   private static final int MAX_WAITING_FACTOR = 4;
   /** Events claimed ahead of a free slot, as a multiple of the cap: enough to refill every slot once. */
@@ -104,7 +98,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
 
   private final Pipeline pipeline;
   private final TimerScheduler<Command> timers;
-  private final String owner = "hls-" + UUID.randomUUID();
+  private final QueueWork work;
   private final Map<String, ActorRef<RepoActor.Command>> repos = new HashMap<>();
   private final Map<String, QueuedEvent> inFlight = new HashMap<>();
   /**
@@ -140,17 +134,14 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     this.timers = timers;
     this.config = config;
     this.pipeline = pipeline;
+    this.work = new QueueWork(pipeline, "hls-" + UUID.randomUUID());
     timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
     recover();
   }
 
-  /** This process holds the database's instance lock, so every 'processing' row was left by a dead one. */
   private void recover() {
     recovering = true;
-    getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(
-            () -> pipeline.events().releaseExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE)), pipeline.jdbc()),
-        Recovered::new);
+    getContext().pipeToSelf(work.recoverLeases(), Recovered::new);
   }
 
   @Override
@@ -211,28 +202,10 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     }
     claiming = true;
     claimAgain = false;
-    Set<String> busy = Set.copyOf(inFlight.keySet());
-    HlsConfig.Claude claude = config.claude();
     Instant lease = now.plus(config.workers().leaseTimeout());
     getContext().pipeToSelf(
-        CompletableFuture.supplyAsync(() -> claimDue(capacity, busy, now, lease, claude), pipeline.jdbc()),
-        Claimed::new);
+        work.claim(capacity, Set.copyOf(inFlight.keySet()), now, lease, config.claude()), Claimed::new);
     return this;
-  }
-
-  /** Runs on the JDBC dispatcher: the budget check and the claim. */
-  private ClaimResult claimDue(int capacity, Set<String> busy, Instant now, Instant lease, HlsConfig.Claude claude) {
-    if (!claude.offline()) {
-      double spent = pipeline.stats().spentToday(now);
-      if (spent >= claude.dailyBudgetUsd()) {
-        Instant midnight = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        String reason = String.format("daily budget of $%s reached ($%.4f spent today); resumes at %s",
-            java.math.BigDecimal.valueOf(claude.dailyBudgetUsd()).stripTrailingZeros().toPlainString(), spent, midnight);
-        return new ClaimResult(capacity, List.of(), Optional.empty(), Optional.of(reason), Optional.of(midnight));
-      }
-    }
-    List<QueuedEvent> events = pipeline.events().claimHeads(capacity, busy, now, owner, lease);
-    return new ClaimResult(capacity, events, pipeline.events().nextDue(), Optional.empty(), Optional.empty());
   }
 
   private Behavior<Command> onClaimed(Claimed m) {
@@ -241,7 +214,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       getContext().getLog().warn("event=claim-failed error={}", m.failure().getMessage());
       return this; // the poll timer tries again
     }
-    ClaimResult r = m.result();
+    QueueWork.Claim r = m.result();
     if (r.budgetPause().isPresent()) {
       return pause(r.budgetPause().get(), Duration.between(pipeline.clock().instant(), r.budgetResumes().get()));
     }
@@ -339,16 +312,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   }
 
   private void recordAbort(EventAborted m) {
-    QueuedEvent e = m.event();
-    Instant now = pipeline.clock().instant();
-    HlsConfig.Workers workers = config.workers();
-    getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
-      if (Backoff.wasLastAttempt(workers, e.retryCount())) {
-        pipeline.events().markFailed(e.id(), Backoff.gaveUp(e.retryCount(), m.reason()), now);
-      } else {
-        pipeline.events().scheduleRetry(e.id(), m.reason(), now.plus(Backoff.next(workers, e.retryCount(), Optional.empty())));
-      }
-    }, pipeline.jdbc()), (ok, err) -> new AbortRecorded(m, err));
+    getContext().pipeToSelf(work.recordAbort(m.event(), m.reason(), pipeline.clock().instant(), config.workers()),
+        (ok, err) -> new AbortRecorded(m, err));
   }
 
   private Behavior<Command> onAbortRecorded(AbortRecorded r) {
@@ -424,12 +389,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   }
 
   private Behavior<Command> releaseInFlight() {
-    List<QueuedEvent> left = List.copyOf(inFlight.values());
-    getContext().getLog().info("event=drain-deadline returning={} to the queue", left.size());
-    Instant now = pipeline.clock().instant();
-    getContext().pipeToSelf(
-        CompletableFuture.runAsync(() -> left.forEach(e -> pipeline.events().release(e.id(), now)), pipeline.jdbc()),
-        (ok, err) -> new Released(err));
+    getContext().getLog().info("event=drain-deadline returning={} to the queue", inFlight.size());
+    getContext().pipeToSelf(work.release(inFlight.values(), pipeline.clock().instant()), (ok, err) -> new Released(err));
     return this;
   }
 
