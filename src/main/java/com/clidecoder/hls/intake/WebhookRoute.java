@@ -1,13 +1,12 @@
 package com.clidecoder.hls.intake;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
-import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.handleExceptions;
-import static org.apache.pekko.http.javadsl.server.Directives.mapResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.onComplete;
-import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
@@ -27,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -35,10 +33,12 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RequestEntity;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -64,6 +64,7 @@ public final class WebhookRoute {
   private final IntakeWriter writer;
   private final Runnable onQueued;
   private final BiConsumer<String, String> outcomes;
+  private final CommitDeadlines deadlines;
   private volatile Rules rules;
 
   /** The signature check and repository policy of one config; rebuilt when a reload changes the config. */
@@ -85,6 +86,7 @@ public final class WebhookRoute {
     this.outcomes = outcomes;
     this.config = config;
     this.server = config.get().server();
+    this.deadlines = new CommitDeadlines(server.commitTimeout());
     this.rules = Rules.of(config.get());
     this.writer = writer;
     this.onQueued = onQueued;
@@ -97,22 +99,19 @@ public final class WebhookRoute {
     return r;
   }
 
+  /**
+   * The routes are built once: a {@code Supplier<Route>} given to a directive is called for every request,
+   * and everything a delivery needs is read from the request in one function ({@link #delivery}) rather
+   * than a directive per header, which allocated a chain of routes per delivery on the intake's hot path.
+   */
   public Route route() {
-    return handleExceptions(JsonErrors.handler(), () -> webhookPath(() -> concat(
-        post(() -> counted(this::delivery)),
-        JsonErrors.rejected(StatusCodes.METHOD_NOT_ALLOWED, "deliveries are POSTed to " + server.webhookPath()))));
-  }
-
-  /** Reports refusals (4xx, 503) by the event header; accepted outcomes are reported where they are decided. */
-  private Route counted(Supplier<Route> inner) {
-    return optionalHeaderValueByName("X-GitHub-Event", event -> mapResponse(response -> {
-      int status = response.status().intValue();
-      if (status >= 400) {
-        String type = event.map(String::trim).filter(e -> EVENT_NAME.matcher(e).matches()).orElse("unknown");
-        outcomes.accept(type, status == 503 ? "unavailable" : "rejected");
-      }
-      return response;
-    }, inner));
+    Route deliveries = extractRequest(this::delivery);
+    Route timed = withRequestTimeoutResponse(WebhookRoute::timeoutResponse, () -> deliveries);
+    Route inner = concat(
+        post(() -> timed),
+        JsonErrors.rejected(StatusCodes.METHOD_NOT_ALLOWED, "deliveries are POSTed to " + server.webhookPath()));
+    Route routes = webhookPath(() -> inner);
+    return handleExceptions(JsonErrors.handler(), () -> routes);
   }
 
   private Route webhookPath(Supplier<Route> inner) {
@@ -120,24 +119,40 @@ public final class WebhookRoute {
     return p.equals("/") ? pathSingleSlash(inner) : path(PathMatchers.separateOnSlashes(p.substring(1)), inner);
   }
 
-  private Route delivery() {
-    return withRequestTimeoutResponse(WebhookRoute::timeoutResponse, () -> extractRequestEntity(entity -> {
-      // A declared length over the cap is refused before a byte of the body is read.
-      if (entity.getContentLengthOption().orElse(0) > server.maxPayloadBytes()) return tooLarge();
-      Optional<BodyFormat> format = formatOf(entity);
-      if (format.isEmpty()) {
-        return JsonErrors.rejected(StatusCodes.UNSUPPORTED_MEDIA_TYPE,
-            "content type must be application/json or application/x-www-form-urlencoded, not " + entity.getContentType());
-      }
-      return optionalHeaderValueByName("X-GitHub-Event", event ->
-          optionalHeaderValueByName("X-GitHub-Delivery", deliveryId ->
-              optionalHeaderValueByName("X-Hub-Signature-256", signature -> {
-                Optional<String> problem = headerProblem(event, deliveryId);
-                if (problem.isPresent()) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, problem.get());
-                return withBody(entity, body ->
-                    handle(event.get().trim(), deliveryId.get().trim(), signature, format.get(), body));
-              })));
-    }));
+  private Route delivery(HttpRequest request) {
+    RequestEntity entity = request.entity();
+    Optional<String> event = header(request, "x-github-event");
+    // A declared length over the cap is refused before a byte of the body is read.
+    if (entity.getContentLengthOption().orElse(0) > server.maxPayloadBytes()) return tooLarge(event);
+    Optional<BodyFormat> format = formatOf(entity);
+    if (format.isEmpty()) {
+      return refused(event, StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+          "content type must be application/json or application/x-www-form-urlencoded, not " + entity.getContentType());
+    }
+    Optional<String> deliveryId = header(request, "x-github-delivery");
+    Optional<String> signature = header(request, "x-hub-signature-256");
+    Optional<String> problem = headerProblem(event, deliveryId);
+    if (problem.isPresent()) return refused(event, StatusCodes.BAD_REQUEST, problem.get());
+    return withBody(entity, event, body ->
+        handle(event.get().trim(), deliveryId.get().trim(), signature, format.get(), body));
+  }
+
+  /** The value of the first header named {@code lowerCaseName}, as optionalHeaderValueByName gives it. */
+  private static Optional<String> header(HttpRequest request, String lowerCaseName) {
+    for (HttpHeader h : request.getHeaders()) {
+      if (h.is(lowerCaseName)) return Optional.of(h.value());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A refusal (4xx, 503), reported by the event header as "rejected" or "unavailable"; accepted outcomes
+   * are reported where they are decided.
+   */
+  private Route refused(Optional<String> event, StatusCode status, String reason) {
+    String type = event.map(String::trim).filter(e -> EVENT_NAME.matcher(e).matches()).orElse("unknown");
+    outcomes.accept(type, status.intValue() == 503 ? "unavailable" : "rejected");
+    return JsonErrors.rejected(status, reason);
   }
 
   private static Optional<String> headerProblem(Optional<String> event, Optional<String> deliveryId) {
@@ -164,20 +179,20 @@ public final class WebhookRoute {
    * A body that arrived whole with its headers is already strict and is taken as it is: toStrict has no
    * shortcut for it and would run a stream (an actor created and stopped, a timer) per delivery.
    */
-  private Route withBody(RequestEntity entity, Function<byte[], Route> inner) {
+  private Route withBody(RequestEntity entity, Optional<String> event, Function<byte[], Route> inner) {
     if (entity instanceof HttpEntity.Strict strict) {
-      if (strict.getData().size() > server.maxPayloadBytes()) return tooLarge();
+      if (strict.getData().size() > server.maxPayloadBytes()) return tooLarge(event);
       return inner.apply(strict.getData().toArrayUnsafe()); // read only: no copy of the body
     }
     return extractMaterializer(mat ->
         onComplete(entity.withSizeLimit(server.maxPayloadBytes()).toStrict(READ_TIMEOUT_MILLIS, Long.MAX_VALUE, mat), read -> {
           if (read.isSuccess()) return inner.apply(read.get().getData().toArray());
           Throwable e = read.failed().get();
-          if (JsonErrors.isTooLarge(e)) return tooLarge();
+          if (JsonErrors.isTooLarge(e)) return tooLarge(event);
           if (e instanceof java.util.concurrent.TimeoutException) {
-            return JsonErrors.rejected(StatusCodes.REQUEST_TIMEOUT, "the body did not arrive within 10 s");
+            return refused(event, StatusCodes.REQUEST_TIMEOUT, "the body did not arrive within 10 s");
           }
-          return JsonErrors.rejected(StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
+          return refused(event, StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
         }));
   }
 
@@ -187,48 +202,51 @@ public final class WebhookRoute {
     IntakePolicy policy = rules.policy();
     if (verifier.isPresent() && !verifier.get().verify(body, signature)) {
       log.warn("event=signature_refused delivery={} type={} present={}", deliveryId, event, signature.isPresent());
-      return JsonErrors.rejected(StatusCodes.UNAUTHORIZED, signature.isEmpty()
+      return refused(Optional.of(event), StatusCodes.UNAUTHORIZED, signature.isEmpty()
           ? "X-Hub-Signature-256 header is required"
           : "X-Hub-Signature-256 does not match the body");
     }
     DeliveryParser.Parsed parsed = DeliveryParser.parse(format, body);
-    if (parsed instanceof DeliveryParser.Malformed m) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, m.reason());
+    if (parsed instanceof DeliveryParser.Malformed m) return refused(Optional.of(event), StatusCodes.BAD_REQUEST, m.reason());
     IntakePolicy.Decision decision = policy.decide(event, deliveryId, signature, (DeliveryParser.Document) parsed);
-    if (decision instanceof IntakePolicy.Reject r) return JsonErrors.rejected(StatusCodes.BAD_REQUEST, r.reason());
+    if (decision instanceof IntakePolicy.Reject r) return refused(Optional.of(event), StatusCodes.BAD_REQUEST, r.reason());
     if (decision instanceof IntakePolicy.Ignore i) {
       log.info("event=ignored delivery={} type={} reason={}", deliveryId, event, i.reason());
       Map<String, Object> reply = new LinkedHashMap<>();
       reply.put("status", "ignored");
       reply.put("reason", i.reason());
       outcomes.accept(event, "ignored");
-      return complete(StatusCodes.OK, reply, JsonReplies.JSON);
+      return complete(JsonReplies.response(StatusCodes.OK, reply));
     }
     return store(((IntakePolicy.Queue) decision).delivery());
   }
 
-  /** Answers after the commit; the timeout only stops the wait, a late commit still counts (the retry is a duplicate). */
+  /**
+   * Answers after the commit; the timeout only stops the wait, a late commit still counts (the retry is a
+   * duplicate). The answer is built where the commit completes (IntakeWriter answers a batch apart from
+   * the next commit) as one response, not a route of its own per delivery.
+   */
   private Route store(NewDelivery d) {
-    CompletableFuture<StoredDelivery> committed = writer.submit(d).toCompletableFuture()
-        .copy()
-        .orTimeout(server.commitTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    return onComplete(committed, result -> {
-      if (result.isFailure()) return unavailable(d, result.failed().get());
-      StoredDelivery stored = result.get();
-      boolean queued = stored instanceof StoredDelivery.Queued;
-      if (queued) {
-        log.info("event=queued delivery={} repo={} type={} action={} id={}",
-            d.deliveryId(), d.repository(), d.eventType(), d.action(), stored.id());
-        wakePipeline();
-      } else {
-        log.info("event=duplicate delivery={} id={}", d.deliveryId(), stored.id());
-      }
-      Map<String, Object> reply = new LinkedHashMap<>();
-      reply.put("status", queued ? "queued" : "duplicate");
-      reply.put("id", stored.id());
-      reply.put("delivery_id", d.deliveryId());
-      outcomes.accept(d.eventType(), queued ? "queued" : "duplicate");
-      return complete(queued ? StatusCodes.ACCEPTED : StatusCodes.OK, reply, JsonReplies.JSON);
-    });
+    CompletableFuture<StoredDelivery> committed = deadlines.watch(writer.submit(d).toCompletableFuture());
+    return completeWithFuture(committed.handle((stored, failure) ->
+        failure == null ? stored(d, stored) : unavailable(d, failure)));
+  }
+
+  private HttpResponse stored(NewDelivery d, StoredDelivery stored) {
+    boolean queued = stored instanceof StoredDelivery.Queued;
+    if (queued) {
+      log.info("event=queued delivery={} repo={} type={} action={} id={}",
+          d.deliveryId(), d.repository(), d.eventType(), d.action(), stored.id());
+      wakePipeline();
+    } else {
+      log.info("event=duplicate delivery={} id={}", d.deliveryId(), stored.id());
+    }
+    Map<String, Object> reply = new LinkedHashMap<>();
+    reply.put("status", queued ? "queued" : "duplicate");
+    reply.put("id", stored.id());
+    reply.put("delivery_id", d.deliveryId());
+    outcomes.accept(d.eventType(), queued ? "queued" : "duplicate");
+    return JsonReplies.response(queued ? StatusCodes.ACCEPTED : StatusCodes.OK, reply);
   }
 
   private void wakePipeline() {
@@ -240,7 +258,7 @@ public final class WebhookRoute {
     }
   }
 
-  private Route unavailable(NewDelivery d, Throwable failure) {
+  private HttpResponse unavailable(NewDelivery d, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     String reason;
     if (cause instanceof IntakeWriter.Refused refused) {
@@ -253,11 +271,12 @@ public final class WebhookRoute {
       reason = "the delivery could not be stored; retry later";
     }
     log.warn("event=not_stored delivery={} repo={} error={}", d.deliveryId(), d.repository(), cause.toString());
-    return JsonErrors.rejected(StatusCodes.SERVICE_UNAVAILABLE, reason);
+    outcomes.accept(d.eventType(), "unavailable");
+    return JsonReplies.response(StatusCodes.SERVICE_UNAVAILABLE, JsonReplies.rejected(reason));
   }
 
-  private Route tooLarge() {
-    return JsonErrors.rejected(StatusCodes.CONTENT_TOO_LARGE,
+  private Route tooLarge(Optional<String> event) {
+    return refused(event, StatusCodes.CONTENT_TOO_LARGE,
         "body exceeds hls.server.max-payload-bytes (" + server.maxPayloadBytes() + " bytes)");
   }
 

@@ -41,6 +41,7 @@ public final class HlsMetrics implements AutoCloseable {
   /** Last figures read from the database; written just before each scrape, read by the gauges in it. */
   private final Map<String, Double> queueDepth = new ConcurrentHashMap<>();
   private volatile double oldestPendingAgeSeconds;
+  private final Map<String, Map<String, Counter>> intakeCounters = new ConcurrentHashMap<>();
   private final Counter retries;
   private final Counter inputTokens;
   private final Counter outputTokens;
@@ -71,10 +72,13 @@ public final class HlsMetrics implements AutoCloseable {
 
   /** A webhook delivery answered by the intake; outcome is queued, duplicate, ignored or rejected. */
   public void intake(String eventType, String outcome) {
-    Counter.builder("hls.intake")
-        .description("Webhook deliveries by event type and outcome")
-        .tags("event_type", eventType, "outcome", outcome)
-        .register(registry)
+    // Called for every delivery: the counter is looked up once per (type, outcome) instead of built and
+    // registered (tags sorted, an id hashed) on each call.
+    intakeCounters.computeIfAbsent(eventType, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, o -> Counter.builder("hls.intake")
+            .description("Webhook deliveries by event type and outcome")
+            .tags("event_type", eventType, "outcome", o)
+            .register(registry))
         .increment();
   }
 
