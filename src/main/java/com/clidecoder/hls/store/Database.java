@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -22,12 +23,14 @@ public final class Database implements AutoCloseable {
   private final Path path;
   private final HikariDataSource pool;
   private final GroupCommit writes;
+  private final WalCheckpointer checkpointer;
   private volatile String writeTrouble;
 
-  private Database(Path path, HikariDataSource pool) {
+  private Database(Path path, HikariDataSource pool, DataSource checkpointSource) throws SQLException {
     this.path = path;
     this.pool = pool;
     this.writes = new GroupCommit(pool);
+    this.checkpointer = WalCheckpointer.open(checkpointSource, writes, this::filesTakeWrites, true);
   }
 
   /** Creates the folder, migrates the schema and opens the pool. */
@@ -51,7 +54,13 @@ public final class Database implements AutoCloseable {
     hikari.setConnectionTimeout(Math.max(250, config.busyTimeout().toMillis() * 2));
     // Fail fast is not wanted: a locked or missing file is reported by /health, not at pool start.
     hikari.setInitializationFailTimeout(-1);
-    return new Database(path, new HikariDataSource(hikari));
+    HikariDataSource pool = new HikariDataSource(hikari);
+    try {
+      return new Database(path, pool, source);
+    } catch (SQLException e) {
+      pool.close();
+      throw new StoreException("cannot open the checkpoint connection to " + path + ": " + e.getMessage(), e);
+    }
   }
 
   static SQLiteConfig sqliteConfig(HlsConfig.Database config) {
@@ -61,6 +70,9 @@ public final class Database implements AutoCloseable {
     sqlite.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
     sqlite.enforceForeignKeys(true);
     sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // Checkpoints run on a thread of their own (WalCheckpointer), not inside a commit; this one is the
+    // backstop that keeps the WAL bounded if that thread falls behind or skips rounds.
+    sqlite.setWalAutocheckpoint(WalCheckpointer.BACKSTOP_PAGES);
     return sqlite;
   }
 
@@ -103,6 +115,28 @@ public final class Database implements AutoCloseable {
     return Optional.ofNullable(writeTrouble);
   }
 
+  /**
+   * Whether a checkpoint may touch the files now: no write is failing, and the database, WAL and shm
+   * files pass {@code access(W_OK)}, which refuses an immutable file or a read-only filesystem before
+   * any failing write has told us (a checkpoint writes the shm through a mapping, see {@link WalCheckpointer}).
+   */
+  boolean filesTakeWrites() {
+    return writeTrouble == null && Files.isWritable(path) && Files.isWritable(walFile()) && Files.isWritable(shmFile());
+  }
+
+  private Path walFile() {
+    return path.resolveSibling(path.getFileName() + "-wal");
+  }
+
+  private Path shmFile() {
+    return path.resolveSibling(path.getFileName() + "-shm");
+  }
+
+  /** The background checkpointer, for tests that run its rounds by hand. */
+  WalCheckpointer checkpointer() {
+    return checkpointer;
+  }
+
   /** SQLite's primary result codes that say the file, not the statement, is the problem. */
   private static boolean isFileTrouble(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -130,6 +164,8 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    // Before the pool: the pool's last connection then makes SQLite's final checkpoint and removes the WAL.
+    checkpointer.close();
     pool.close();
   }
 }

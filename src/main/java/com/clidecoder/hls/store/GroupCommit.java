@@ -16,19 +16,26 @@ import javax.sql.DataSource;
  * that unit), commits once, then hands the lead to the next waiting caller. Every caller still blocks
  * until its own work is committed, or gets the failure: nothing is reported done before the COMMIT.
  * A lone caller runs at once, as before; the batching only happens under contention.
+ *
+ * <p>{@link #runAlone} queues like a transaction but runs by itself, outside any transaction, on a
+ * connection of the caller's: the WAL checkpointer's RESTART, which needs SQLite's write lock and would
+ * never win it by polling against writers that take it back to back, while here it waits its turn.
  */
 final class GroupCommit {
   private static final int MAX_UNITS = 64;
 
   private static final class Unit<T> {
     final SqlFunction<T> work;
+    /** The caller's own connection for a unit that runs alone, outside a transaction; null for a transaction. */
+    final Connection own;
     T result;
     Exception failure;
     boolean done;
     boolean lead;
 
-    Unit(SqlFunction<T> work) {
+    Unit(SqlFunction<T> work, Connection own) {
       this.work = work;
+      this.own = own;
     }
   }
 
@@ -43,7 +50,18 @@ final class GroupCommit {
 
   /** Runs {@code work} in a write transaction, possibly together with other callers' work. */
   <T> T run(SqlFunction<T> work) throws SQLException {
-    Unit<T> unit = new Unit<>(work);
+    return queue(new Unit<>(work, null));
+  }
+
+  /**
+   * Runs {@code work} on {@code own} (autocommit, no transaction of ours) when its turn comes, while no
+   * other write of this process runs; writers that arrive meanwhile wait behind it.
+   */
+  <T> T runAlone(Connection own, SqlFunction<T> work) throws SQLException {
+    return queue(new Unit<>(work, own));
+  }
+
+  private <T> T queue(Unit<T> unit) throws SQLException {
     synchronized (lock) {
       waiting.add(unit);
       if (!leading) {
@@ -69,9 +87,13 @@ final class GroupCommit {
   private void lead() {
     List<Unit<?>> batch = new ArrayList<>();
     synchronized (lock) {
-      while (!waiting.isEmpty() && batch.size() < MAX_UNITS) batch.add(waiting.poll());
+      batch.add(waiting.poll()); // the leader's own unit
+      if (batch.get(0).own == null) {
+        while (!waiting.isEmpty() && batch.size() < MAX_UNITS && waiting.peek().own == null) batch.add(waiting.poll());
+      }
     }
-    commit(batch);
+    if (batch.get(0).own == null) commit(batch);
+    else runOwn(batch.get(0));
     synchronized (lock) {
       for (Unit<?> u : batch) u.done = true;
       Unit<?> next = waiting.peek();
@@ -97,6 +119,14 @@ final class GroupCommit {
         u.result = null;
         if (u.failure == null) u.failure = e;
       }
+    }
+  }
+
+  private static <T> void runOwn(Unit<T> u) {
+    try {
+      u.result = u.work.apply(u.own);
+    } catch (SQLException | RuntimeException e) {
+      u.failure = e;
     }
   }
 
