@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -30,7 +31,7 @@ public final class Database implements AutoCloseable {
     this.path = path;
     this.pool = pool;
     this.writes = new GroupCommit(pool);
-    this.checkpointer = WalCheckpointer.open(checkpointSource, writes, this::filesTakeWrites, true);
+    this.checkpointer = WalCheckpointer.open(checkpointSource, writes, this::mayCheckpoint, true);
   }
 
   /** Creates the folder, migrates the schema and opens the pool. */
@@ -97,6 +98,14 @@ public final class Database implements AutoCloseable {
    * write lock again and can fail after the data is committed (a false error for a durable write).
    */
   public <T> T transaction(SqlFunction<T> work) {
+    Optional<Path> readOnly = readOnlyFile();
+    if (readOnly.isPresent()) {
+      // Refused before SQLite sees it: SQLite writes the shm through a shared mapping before it writes
+      // the WAL (a new read mark, or restarting a WAL that is fully checkpointed), and on a file that
+      // turned immutable or read-only that write kills the process with SIGBUS instead of failing.
+      writeTrouble = "database file does not take writes (read-only or immutable): " + readOnly.get();
+      throw new StoreException("database error: " + writeTrouble, null);
+    }
     try {
       T result = writes.run(work);
       writeTrouble = null;
@@ -116,20 +125,24 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Whether a checkpoint may touch the files now: no write is failing, and the database, WAL and shm
-   * files pass {@code access(W_OK)}, which refuses an immutable file or a read-only filesystem before
-   * any failing write has told us (a checkpoint writes the shm through a mapping, see {@link WalCheckpointer}).
+   * Whether a checkpoint may touch the files now: no write is failing and every file takes writes
+   * (a checkpoint writes the shm through a mapping, see {@link WalCheckpointer}).
    */
-  boolean filesTakeWrites() {
-    return writeTrouble == null && Files.isWritable(path) && Files.isWritable(walFile()) && Files.isWritable(shmFile());
+  boolean mayCheckpoint() {
+    return writeTrouble == null && readOnlyFile().isEmpty();
   }
 
-  private Path walFile() {
-    return path.resolveSibling(path.getFileName() + "-wal");
-  }
-
-  private Path shmFile() {
-    return path.resolveSibling(path.getFileName() + "-shm");
+  /**
+   * The first of the database, WAL and shm files that fails {@code access(W_OK)}: immutable, or on a
+   * read-only filesystem. A missing WAL or shm is no trouble: SQLite creates them with open(2), which fails cleanly.
+   */
+  private Optional<Path> readOnlyFile() {
+    if (!Files.isWritable(path)) return Optional.of(path);
+    for (String suffix : List.of("-wal", "-shm")) {
+      Path f = path.resolveSibling(path.getFileName() + suffix);
+      if (!Files.isWritable(f) && Files.exists(f)) return Optional.of(f);
+    }
+    return Optional.empty();
   }
 
   /** The background checkpointer, for tests that run its rounds by hand. */
