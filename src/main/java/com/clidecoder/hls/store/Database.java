@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
   private Database(Path path, HikariDataSource pool, DataSource checkpointSource) throws SQLException {
     this.path = path;
     this.pool = pool;
-    this.writes = new GroupCommit(pool);
+    this.writes = new GroupCommit(pool, this::refuseWhileReadOnly);
     this.checkpointer = WalCheckpointer.open(checkpointSource, writes, this::mayCheckpoint, true);
   }
 
@@ -83,6 +83,11 @@ public final class Database implements AutoCloseable {
 
   /** Runs {@code work} in autocommit mode (reads, or single statements). */
   public <T> T read(SqlFunction<T> work) {
+    refuseWhileReadOnly();
+    return unchecked(work);
+  }
+
+  private <T> T unchecked(SqlFunction<T> work) {
     try (Connection c = pool.getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
@@ -92,20 +97,13 @@ public final class Database implements AutoCloseable {
 
   /**
    * Runs {@code work} in a write transaction; it is committed when work returns, rolled back when it
-   * throws. Concurrent callers share one transaction and one fsync (see {@link GroupCommit}).
+   * throws. Concurrent callers share one transaction and one fsync (see {@link GroupCommit}), which
+   * refuses each batch right before its BEGIN while the files are read-only ({@link #refuseWhileReadOnly}).
    * BEGIN IMMEDIATE and COMMIT are issued as statements on an autocommit connection:
    * sqlite-jdbc's own commit() starts the next transaction at once, which with IMMEDIATE takes the
    * write lock again and can fail after the data is committed (a false error for a durable write).
    */
   public <T> T transaction(SqlFunction<T> work) {
-    Optional<Path> readOnly = readOnlyFile();
-    if (readOnly.isPresent()) {
-      // Refused before SQLite sees it: SQLite writes the shm through a shared mapping before it writes
-      // the WAL (a new read mark, or restarting a WAL that is fully checkpointed), and on a file that
-      // turned immutable or read-only that write kills the process with SIGBUS instead of failing.
-      writeTrouble = "database file does not take writes (read-only or immutable): " + readOnly.get();
-      throw new StoreException("database error: " + writeTrouble, null);
-    }
     try {
       T result = writes.run(work);
       writeTrouble = null;
@@ -122,6 +120,21 @@ public final class Database implements AutoCloseable {
    */
   public Optional<String> writeTrouble() {
     return Optional.ofNullable(writeTrouble);
+  }
+
+  /**
+   * Refuses work before SQLite sees it while a file fails {@code access(W_OK)}. SQLite writes the shm
+   * through a shared mapping as a step of ordinary work: a read that starts after a commit records its
+   * read mark there, a write into a fully checkpointed WAL restarts it there first. On a file that
+   * turned immutable or read-only that store kills the process with SIGBUS instead of failing, so even
+   * reads wait for the trouble to end. (A check cannot close the window between itself and the store;
+   * it shrinks it from the whole trouble to a few milliseconds.)
+   */
+  private void refuseWhileReadOnly() {
+    Optional<Path> readOnly = readOnlyFile();
+    if (readOnly.isEmpty()) return;
+    writeTrouble = "database file does not take writes (read-only or immutable): " + readOnly.get();
+    throw new StoreException("database error: " + writeTrouble, null);
   }
 
   /**
@@ -162,10 +175,10 @@ public final class Database implements AutoCloseable {
     return false;
   }
 
-  /** True when the file answers a query. */
+  /** True when the file answers a query ({@code SELECT 1} reads no table, so it runs while the files are read-only). */
   public boolean ping() {
     try {
-      return read(c -> {
+      return unchecked(c -> {
         try (Statement s = c.createStatement()) {
           return s.executeQuery("SELECT 1").next();
         }

@@ -40,12 +40,15 @@ final class GroupCommit {
   }
 
   private final DataSource pool;
+  /** Runs before each batch and each lone unit, and throws to refuse it (see Database#refuseWhileReadOnly). */
+  private final Runnable beforeBegin;
   private final Object lock = new Object();
   private final ArrayDeque<Unit<?>> waiting = new ArrayDeque<>();
   private boolean leading;
 
-  GroupCommit(DataSource pool) {
+  GroupCommit(DataSource pool, Runnable beforeBegin) {
     this.pool = pool;
+    this.beforeBegin = beforeBegin;
   }
 
   /** Runs {@code work} in a write transaction, possibly together with other callers' work. */
@@ -104,7 +107,7 @@ final class GroupCommit {
   }
 
   private void commit(List<Unit<?>> batch) {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = connection()) {
       execute(c, "BEGIN IMMEDIATE");
       try {
         for (Unit<?> u : batch) runInSavepoint(c, u);
@@ -122,8 +125,15 @@ final class GroupCommit {
     }
   }
 
-  private static <T> void runOwn(Unit<T> u) {
+  /** A pooled connection, taken only if {@link #beforeBegin} lets the batch go ahead. */
+  private Connection connection() throws SQLException {
+    beforeBegin.run();
+    return pool.getConnection();
+  }
+
+  private <T> void runOwn(Unit<T> u) {
     try {
+      beforeBegin.run();
       u.result = u.work.apply(u.own);
     } catch (SQLException | RuntimeException e) {
       u.failure = e;

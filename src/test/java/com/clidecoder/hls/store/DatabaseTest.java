@@ -86,7 +86,7 @@ class DatabaseTest {
   }
 
   @Test
-  void aWriteToFilesTurnedImmutableIsRefusedBeforeSqliteTouchesThemAndNoCheckpointRuns() throws Exception {
+  void workOnFilesTurnedImmutableIsRefusedBeforeSqliteTouchesThemAndNoCheckpointRuns() throws Exception {
     try (Database db = StoreFixture.open(dir)) {
       StoreFixture.execute(db, "DELETE FROM daily_stats");
       // The WAL fully checkpointed: SQLite's next write would restart it, writing the shm first.
@@ -100,7 +100,9 @@ class DatabaseTest {
         assertContains(refused.getMessage(), "read-only or immutable");
         assertContains(db.writeTrouble().orElseThrow(), "read-only or immutable");
         assertEquals(WalCheckpointer.Outcome.SKIPPED, db.checkpointer().runOnce().outcome());
-        assertTrue(db.ping(), "reads still answer");
+        // A read could store a read mark in the shm: refused too. SELECT 1 reads no table and answers.
+        assertThrows(StoreException.class, () -> StoreFixture.longValue(db, "SELECT COUNT(*) FROM webhook_events"));
+        assertTrue(db.ping(), "the file still answers");
       } finally {
         chattr("-i", files);
       }

@@ -90,7 +90,7 @@ class WalCheckpointerTest {
     config.setMaximumPoolSize(1);
     HikariDataSource pool = new HikariDataSource(config);
     pools.add(pool);
-    return new GroupCommit(pool);
+    return new GroupCommit(pool, () -> {});
   }
 
   @AfterEach
