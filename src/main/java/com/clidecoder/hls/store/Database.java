@@ -83,12 +83,13 @@ public final class Database implements AutoCloseable {
 
   /** Runs {@code work} in autocommit mode (reads, or single statements). */
   public <T> T read(SqlFunction<T> work) {
-    refuseWhileReadOnly();
-    return unchecked(work);
+    return withConnection(true, work);
   }
 
-  private <T> T unchecked(SqlFunction<T> work) {
+  /** Runs {@code work} on a pooled connection, refused when {@code checked} and the files are read-only (checked once the pool answered). */
+  private <T> T withConnection(boolean checked, SqlFunction<T> work) {
     try (Connection c = pool.getConnection()) {
+      if (checked) refuseWhileReadOnly();
       return work.apply(c);
     } catch (SQLException e) {
       throw new StoreException("database error: " + e.getMessage(), e);
@@ -178,7 +179,7 @@ public final class Database implements AutoCloseable {
   /** True when the file answers a query ({@code SELECT 1} reads no table, so it runs while the files are read-only). */
   public boolean ping() {
     try {
-      return unchecked(c -> {
+      return withConnection(false, c -> {
         try (Statement s = c.createStatement()) {
           return s.executeQuery("SELECT 1").next();
         }

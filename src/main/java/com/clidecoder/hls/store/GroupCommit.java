@@ -125,10 +125,19 @@ final class GroupCommit {
     }
   }
 
-  /** A pooled connection, taken only if {@link #beforeBegin} lets the batch go ahead. */
+  /**
+   * A pooled connection, if {@link #beforeBegin} lets the batch go ahead; asked after the pool answered,
+   * which can take a while, so that nothing but the BEGIN comes between the check and SQLite.
+   */
   private Connection connection() throws SQLException {
-    beforeBegin.run();
-    return pool.getConnection();
+    Connection c = pool.getConnection();
+    try {
+      beforeBegin.run();
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
   }
 
   private <T> void runOwn(Unit<T> u) {
