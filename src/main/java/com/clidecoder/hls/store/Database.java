@@ -134,7 +134,11 @@ public final class Database implements AutoCloseable {
   private void refuseWhileReadOnly() {
     Optional<Path> readOnly = readOnlyFile();
     if (readOnly.isEmpty()) return;
-    writeTrouble = "database file does not take writes (read-only or immutable): " + readOnly.get();
+    writeTrouble = Files.exists(readOnly.get())
+        ? "database file does not take writes (read-only or immutable): " + readOnly.get()
+        // Deleted or unmounted under us: SQLite would go on writing into a file that no longer has this
+        // name, and a restart would not find what it acknowledged.
+        : "database file is missing: " + readOnly.get();
     throw new StoreException("database error: " + writeTrouble, null);
   }
 
