@@ -16,34 +16,55 @@ import javax.sql.DataSource;
  * that unit), commits once, then hands the lead to the next waiting caller. Every caller still blocks
  * until its own work is committed, or gets the failure: nothing is reported done before the COMMIT.
  * A lone caller runs at once, as before; the batching only happens under contention.
+ *
+ * <p>{@link #runAlone} queues like a transaction but runs by itself, outside any transaction, on a
+ * connection of the caller's: the WAL checkpointer's RESTART, which needs SQLite's write lock and would
+ * never win it by polling against writers that take it back to back, while here it waits its turn.
  */
 final class GroupCommit {
   private static final int MAX_UNITS = 64;
 
   private static final class Unit<T> {
     final SqlFunction<T> work;
+    /** The caller's own connection for a unit that runs alone, outside a transaction; null for a transaction. */
+    final Connection own;
     T result;
     Exception failure;
     boolean done;
     boolean lead;
 
-    Unit(SqlFunction<T> work) {
+    Unit(SqlFunction<T> work, Connection own) {
       this.work = work;
+      this.own = own;
     }
   }
 
   private final DataSource pool;
+  /** Runs before each batch and each lone unit, and throws to refuse it (see Database#refuseWhileReadOnly). */
+  private final Runnable beforeBegin;
   private final Object lock = new Object();
   private final ArrayDeque<Unit<?>> waiting = new ArrayDeque<>();
   private boolean leading;
 
-  GroupCommit(DataSource pool) {
+  GroupCommit(DataSource pool, Runnable beforeBegin) {
     this.pool = pool;
+    this.beforeBegin = beforeBegin;
   }
 
   /** Runs {@code work} in a write transaction, possibly together with other callers' work. */
   <T> T run(SqlFunction<T> work) throws SQLException {
-    Unit<T> unit = new Unit<>(work);
+    return queue(new Unit<>(work, null));
+  }
+
+  /**
+   * Runs {@code work} on {@code own} (autocommit, no transaction of ours) when its turn comes, while no
+   * other write of this process runs; writers that arrive meanwhile wait behind it.
+   */
+  <T> T runAlone(Connection own, SqlFunction<T> work) throws SQLException {
+    return queue(new Unit<>(work, own));
+  }
+
+  private <T> T queue(Unit<T> unit) throws SQLException {
     synchronized (lock) {
       waiting.add(unit);
       if (!leading) {
@@ -69,9 +90,13 @@ final class GroupCommit {
   private void lead() {
     List<Unit<?>> batch = new ArrayList<>();
     synchronized (lock) {
-      while (!waiting.isEmpty() && batch.size() < MAX_UNITS) batch.add(waiting.poll());
+      batch.add(waiting.poll()); // the leader's own unit
+      if (batch.get(0).own == null) {
+        while (!waiting.isEmpty() && batch.size() < MAX_UNITS && waiting.peek().own == null) batch.add(waiting.poll());
+      }
     }
-    commit(batch);
+    if (batch.get(0).own == null) commit(batch);
+    else runOwn(batch.get(0));
     synchronized (lock) {
       for (Unit<?> u : batch) u.done = true;
       Unit<?> next = waiting.peek();
@@ -82,7 +107,7 @@ final class GroupCommit {
   }
 
   private void commit(List<Unit<?>> batch) {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = connection()) {
       execute(c, "BEGIN IMMEDIATE");
       try {
         for (Unit<?> u : batch) runInSavepoint(c, u);
@@ -97,6 +122,30 @@ final class GroupCommit {
         u.result = null;
         if (u.failure == null) u.failure = e;
       }
+    }
+  }
+
+  /**
+   * A pooled connection, if {@link #beforeBegin} lets the batch go ahead; asked after the pool answered,
+   * which can take a while, so that nothing but the BEGIN comes between the check and SQLite.
+   */
+  private Connection connection() throws SQLException {
+    Connection c = pool.getConnection();
+    try {
+      beforeBegin.run();
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private <T> void runOwn(Unit<T> u) {
+    try {
+      beforeBegin.run();
+      u.result = u.work.apply(u.own);
+    } catch (SQLException | RuntimeException e) {
+      u.failure = e;
     }
   }
 

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,5 +83,40 @@ class DatabaseTest {
     assertTrue(db.ping());
     db.close();
     assertFalse(db.ping());
+  }
+
+  @Test
+  void workOnFilesTurnedImmutableIsRefusedBeforeSqliteTouchesThemAndNoCheckpointRuns() throws Exception {
+    try (Database db = StoreFixture.open(dir)) {
+      StoreFixture.execute(db, "DELETE FROM daily_stats");
+      // The WAL fully checkpointed: SQLite's next write would restart it, writing the shm first.
+      assertEquals(WalCheckpointer.Outcome.DONE, db.checkpointer().runOnce().outcome());
+      List<String> files = List.of(db.path().toString(), db.path() + "-wal", db.path() + "-shm");
+      boolean immutable = chattr("+i", files);
+      if (!immutable) chattr("-i", files);
+      Assumptions.assumeTrue(immutable, "chattr +i needs root and a filesystem that has it: skipping");
+      try {
+        StoreException refused = assertThrows(StoreException.class, () -> StoreFixture.execute(db, "DELETE FROM daily_stats"));
+        assertContains(refused.getMessage(), "read-only or immutable");
+        assertContains(db.writeTrouble().orElseThrow(), "read-only or immutable");
+        assertEquals(WalCheckpointer.Outcome.SKIPPED, db.checkpointer().runOnce().outcome());
+        // A read could store a read mark in the shm: refused too. SELECT 1 reads no table and answers.
+        assertThrows(StoreException.class, () -> StoreFixture.longValue(db, "SELECT COUNT(*) FROM webhook_events"));
+        assertTrue(db.ping(), "the file still answers");
+      } finally {
+        chattr("-i", files);
+      }
+      StoreFixture.execute(db, "DELETE FROM daily_stats");
+      assertTrue(db.writeTrouble().isEmpty(), "recovered with the first good write");
+    }
+  }
+
+  private static boolean chattr(String flag, List<String> files) throws Exception {
+    for (String f : files) {
+      Process p = new ProcessBuilder("chattr", flag, f).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      if (p.waitFor() != 0) return false;
+    }
+    return true;
   }
 }
