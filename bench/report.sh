@@ -4,7 +4,7 @@
 set -euo pipefail
 DOCFILE=$1 MACHINE=$2 INTAKE=$3
 eval "$4"   # declare -A R=(...)
-E2E=$5 PICKUP=$6 IDLE=$7 SCALE=$8 CEIL=${9:-} OLD=${10:-} WRK=${11:-} PACED=${12:-} WRKRATE=${13:-} E2E_COLD=${14:-} E2E_WARMUP=${15:-} IDLE_SETTLED=${16:-} IDLE_FRESH=${17:-}
+E2E=$5 PICKUP=$6 IDLE=$7 SCALE=$8 CEIL=${9:-} OLD=${10:-} WRK=${11:-} PACED=${12:-} WRKRATE=${13:-} E2E_COLD=${14:-} E2E_WARMUP=${15:-} IDLE_SETTLED=${16:-} IDLE_FRESH=${17:-} IDLE_BASELINE=${18:-}
 f() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1" | head -1; }
 
 section="$(mktemp)"
@@ -46,9 +46,12 @@ section="$(mktemp)"
   echo "| GitHub writes (serial, one token) | $(f "$E2E" github_writes) |"
   echo "| pick-up, 202 to Claude request, idle service: p50 / p99 | $(f "$PICKUP" ack_to_claude_p50_ms) / $(f "$PICKUP" ack_to_claude_p99_ms) ms (target p50 < 50) |"
   echo "| pick-up, request sent to Claude request: p50 / max | $(f "$PICKUP" send_to_claude_p50_ms) / $(f "$PICKUP" send_to_claude_max_ms) ms |"
-  idle_row() { # label, line: the scheduler's exact CPU time (schedstat), then the tick-sampled one (stat)
-    echo "| $1 | **$(f "$2" sched_cpu_percent) %** of one core ($(f "$2" cpu_percent) % by clock ticks; $(f "$2" wakeups_per_s) thread wake-ups/s; $(f "$2" connections) connections open; busiest threads by ticks: $(f "$2" threads)) |"
+  idle_row() { # label, line: the scheduler's exact CPU time (schedstat), what it adds to an idle JVM's, then the tick-sampled one
+    local over=""
+    [ -n "$IDLE_BASELINE" ] && over="; **$(awk -v a="$(f "$2" sched_cpu_percent)" -v b="$(f "$IDLE_BASELINE" sched_cpu_percent)" 'BEGIN { printf "%+.2f", a - b }')** over the idle JVM"
+    echo "| $1 | $(f "$2" sched_cpu_percent) % of one core$over ($(f "$2" cpu_percent) % by clock ticks; $(f "$2" wakeups_per_s) thread wake-ups/s; $(f "$2" connections) connections open; busiest threads by ticks: $(f "$2" threads)) |"
   }
+  [ -n "$IDLE_BASELINE" ] && echo "| baseline, same run: a JVM with the service's flags whose one thread sleeps, 30 s | $(f "$IDLE_BASELINE" sched_cpu_percent) % of one core ($(f "$IDLE_BASELINE" cpu_percent) % by clock ticks; $(f "$IDLE_BASELINE" wakeups_per_s) thread wake-ups/s; busiest threads by ticks: $(f "$IDLE_BASELINE" threads)) |"
   [ -n "$IDLE_FRESH" ] && idle_row "CPU while idle, freshly started, 30 s (target ~0)" "$IDLE_FRESH"
   idle_row "CPU while idle, the 30 s from 5 s after the last event (connections still kept alive)" "$IDLE"
   idle_row "CPU while idle, 30 s once the service holds no connection (settled; target ~0)" "$IDLE_SETTLED"
@@ -62,7 +65,7 @@ section="$(mktemp)"
   echo "Raw lines:"
   echo
   echo '```'
-  for l in "$CEIL" "$OLD" "$WRK" "$PACED" "$WRKRATE" "$E2E_COLD" "$E2E" "$PICKUP" "$IDLE_FRESH" "$IDLE" "$IDLE_SETTLED"; do [ -n "$l" ] && echo "$l"; done
+  for l in "$CEIL" "$OLD" "$WRK" "$PACED" "$WRKRATE" "$E2E_COLD" "$E2E" "$PICKUP" "$IDLE_BASELINE" "$IDLE_FRESH" "$IDLE" "$IDLE_SETTLED"; do [ -n "$l" ] && echo "$l"; done
   echo '```'
   echo "<!-- bench:results:end -->"
 } >"$section"

@@ -45,10 +45,17 @@ final class GroupCommit {
   private final Object lock = new Object();
   private final ArrayDeque<Unit<?>> waiting = new ArrayDeque<>();
   private boolean leading;
+  /** Told after each COMMIT that succeeded (on the committing thread: must not block). */
+  private volatile Runnable afterCommit = () -> {};
 
   GroupCommit(DataSource pool, Runnable beforeBegin) {
     this.pool = pool;
     this.beforeBegin = beforeBegin;
+  }
+
+  /** Sets what is told after each successful COMMIT: the WAL checkpointer, which works only after writes. */
+  void onCommit(Runnable listener) {
+    afterCommit = listener;
   }
 
   /** Runs {@code work} in a write transaction, possibly together with other callers' work. */
@@ -112,6 +119,7 @@ final class GroupCommit {
       try {
         for (Unit<?> u : batch) runInSavepoint(c, u);
         execute(c, "COMMIT");
+        afterCommit.run();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;

@@ -73,12 +73,13 @@ public final class EndToEndBench {
           "hls.github.write-interval = " + writeIntervalMs + "ms",
           "hls.workers.max-concurrent-analyses = " + concurrency);
       List<String> jvm = Arrays.asList(System.getProperty("hls.benchJvm", "-Xms64m -Xmx512m").split(" "));
+      if (!Boolean.getBoolean("hls.benchMakespanOnly")) idleBaseline(jvm);
       try (ServiceProcess service = ServiceProcess.start(dir.resolve("service"), conf, jvm)) {
         service.awaitHealthy(Duration.ofSeconds(60));
         if (!Boolean.getBoolean("hls.benchMakespanOnly")) {
           // A service that has done nothing yet: what it costs to keep running with no events at all.
           Thread.sleep(10_000);
-          idleWindow(service, "IDLE_FRESH");
+          idleWindow(service.stats(), "IDLE_FRESH");
         }
         HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
         // Warm-up outside the measurement, on repositories of its own (events in the measured ones would
@@ -159,7 +160,7 @@ public final class EndToEndBench {
         // costs pekko-http an idle-timeout check a second until its idle-timeout (60 s) closes it.
         // Settled: once the service holds no connection (or after 120 s). Each prints its busiest threads.
         Thread.sleep(5000);
-        idleWindow(service, "IDLE");
+        idleWindow(service.stats(), "IDLE");
         Thread.sleep(1000L * Integer.getInteger("hls.benchIdleGapSeconds", 0));
         long waitFrom = System.nanoTime();
         while (service.establishedConnections() > 0 && System.nanoTime() - waitFrom < 120_000_000_000L) {
@@ -167,7 +168,7 @@ public final class EndToEndBench {
         }
         System.out.printf("IDLE_WAIT waited_s=%.0f connections=%d%n", (System.nanoTime() - waitFrom) / 1e9,
             service.establishedConnections());
-        idleWindow(service, "IDLE_SETTLED");
+        idleWindow(service.stats(), "IDLE_SETTLED");
         service.stop();
       }
     }
@@ -194,7 +195,33 @@ public final class EndToEndBench {
         (lastAccepted - start) / 1000.0);
   }
 
-  private static void idleWindow(ServiceProcess service, String tag) throws Exception {
+  /**
+   * The baseline for the idle figures, measured in the same run: a JVM with the service's flags whose
+   * only thread sleeps. What the JVM's own threads cost (VM Periodic Task, G1, the JIT) and how this
+   * machine charges a thread for waking up are in it; what the service adds is the difference.
+   */
+  private static void idleBaseline(List<String> jvmOptions) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdleJvm.class.getName()));
+    Process idle = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Thread.sleep(10_000);
+      idleWindow(new ProcStats(idle.pid()), "IDLE_BASELINE");
+    } finally {
+      idle.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The baseline's JVM: starts, then sleeps until it is killed. */
+  public static final class IdleJvm {
+    public static void main(String[] args) throws InterruptedException {
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  private static void idleWindow(ProcStats service, String tag) throws Exception {
     int connections = service.establishedConnections();
     java.util.Map<String, Long> threadsBefore = service.cpuTicksByThread();
     long before = service.cpuTicks();

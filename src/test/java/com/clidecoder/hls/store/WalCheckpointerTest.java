@@ -156,6 +156,32 @@ class WalCheckpointerTest {
   }
 
   @Test
+  void roundsFollowCommitsAndStopWhenTheWalIsCopiedSoAnIdleDatabaseHasNone() throws Exception {
+    Path file = dir.resolve("idle.db");
+    GroupCommit group = writes(file);
+    try (Connection setup = walFile("idle.db");
+        WalCheckpointer checkpointer = WalCheckpointer.open(source(file), group, () -> true, true)) {
+      Thread.sleep(5 * WalCheckpointer.INTERVAL_MILLIS);
+      long atStart = checkpointer.rounds(); // one round at start, for what an earlier process left
+      assertTrue(atStart <= 1, "rounds with no writes: " + atStart);
+      group.run(c -> {
+        write(c, 20);
+        return null;
+      });
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (checkpointer.rounds() == atStart && System.nanoTime() < deadline) Thread.sleep(10);
+      assertTrue(checkpointer.rounds() > atStart, "a commit brings a round");
+      // The round copied the whole WAL; with no more commits no further round comes.
+      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
+      long settled = checkpointer.rounds();
+      Thread.sleep(5 * WalCheckpointer.INTERVAL_MILLIS);
+      assertEquals(settled, checkpointer.rounds(), "an idle database gets no rounds");
+      WalCheckpointer.Round last = checkpointer.runOnce();
+      assertEquals(last.walFrames(), last.copiedFrames(), "nothing was left to copy: " + last);
+    }
+  }
+
+  @Test
   void aSmallWalIsOnlyCopied() throws Exception {
     Path file = dir.resolve("small.db");
     try (Connection writer = walFile("small.db"); WalCheckpointer checkpointer = checkpointer(file, writes(file))) {
