@@ -45,7 +45,7 @@ final class GroupCommit {
   private final Object lock = new Object();
   private final ArrayDeque<Unit<?>> waiting = new ArrayDeque<>();
   private boolean leading;
-  /** Told after each COMMIT that succeeded (on the committing thread: must not block). */
+  /** Told after each COMMIT that changed rows (on the committing thread: must not block). */
   private volatile Runnable afterCommit = () -> {};
 
   GroupCommit(DataSource pool, Runnable beforeBegin) {
@@ -53,7 +53,7 @@ final class GroupCommit {
     this.beforeBegin = beforeBegin;
   }
 
-  /** Sets what is told after each successful COMMIT: the WAL checkpointer, which works only after writes. */
+  /** Sets what is told after each COMMIT that changed rows: the WAL checkpointer, which works only after writes. */
   void onCommit(Runnable listener) {
     afterCommit = listener;
   }
@@ -115,11 +115,13 @@ final class GroupCommit {
 
   private void commit(List<Unit<?>> batch) {
     try (Connection c = connection()) {
+      long changesBefore = totalChanges(c);
       execute(c, "BEGIN IMMEDIATE");
       try {
         for (Unit<?> u : batch) runInSavepoint(c, u);
         execute(c, "COMMIT");
-        afterCommit.run();
+        // A transaction that changed nothing (the idle poll's empty claim) wrote nothing to the WAL.
+        if (totalChanges(c) != changesBefore) afterCommit.run();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
@@ -154,6 +156,14 @@ final class GroupCommit {
       u.result = u.work.apply(u.own);
     } catch (SQLException | RuntimeException e) {
       u.failure = e;
+    }
+  }
+
+  /** Rows inserted, updated or deleted on this connection since it opened (SQLite's total_changes()). */
+  private static long totalChanges(Connection c) throws SQLException {
+    try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT total_changes()")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -171,6 +171,11 @@ class WalCheckpointerTest {
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (checkpointer.rounds() == atStart && System.nanoTime() < deadline) Thread.sleep(10);
       assertTrue(checkpointer.rounds() > atStart, "a commit brings a round");
+      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
+      long afterWrite = checkpointer.rounds();
+      group.run(c -> queryLong(c, "SELECT count(*) FROM t")); // a transaction that changes nothing
+      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
+      assertEquals(afterWrite, checkpointer.rounds(), "a commit without changes brings no round");
       // The round copied the whole WAL; with no more commits no further round comes.
       Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
       long settled = checkpointer.rounds();
