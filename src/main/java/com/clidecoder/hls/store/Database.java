@@ -22,6 +22,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database implements AutoCloseable {
   private final Path path;
+  /** The -wal and -shm files beside it, checked with it while work runs (see {@link #readOnlyFile}). */
+  private final List<Path> sideFiles;
   private final HikariDataSource pool;
   private final GroupCommit writes;
   private final WalCheckpointer checkpointer;
@@ -29,6 +31,7 @@ public final class Database implements AutoCloseable {
 
   private Database(Path path, HikariDataSource pool, DataSource checkpointSource) throws SQLException {
     this.path = path;
+    this.sideFiles = List.of(path.resolveSibling(path.getFileName() + "-wal"), path.resolveSibling(path.getFileName() + "-shm"));
     this.pool = pool;
     this.writes = new GroupCommit(pool, this::refuseWhileReadOnly);
     this.checkpointer = WalCheckpointer.open(checkpointSource, writes, this::mayCheckpoint, true);
@@ -156,8 +159,7 @@ public final class Database implements AutoCloseable {
    */
   private Optional<Path> readOnlyFile() {
     if (!Files.isWritable(path)) return Optional.of(path);
-    for (String suffix : List.of("-wal", "-shm")) {
-      Path f = path.resolveSibling(path.getFileName() + suffix);
+    for (Path f : sideFiles) {
       if (!Files.isWritable(f) && Files.exists(f)) return Optional.of(f);
     }
     return Optional.empty();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clidecoder.hls.testkit.IntakeHarness;
+import com.clidecoder.hls.testkit.IntakeHarnesses;
 import com.clidecoder.hls.testkit.JupiterRouteTest;
 import com.clidecoder.hls.testkit.WriteLock;
 import java.nio.file.Path;
@@ -29,20 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("try")
 class WebhookOutcomesTest extends JupiterRouteTest {
   @TempDir Path dir;
-  private final List<IntakeHarness> opened = new ArrayList<>();
+  private final IntakeHarnesses harnesses = new IntakeHarnesses();
   private final List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
 
   @AfterEach
   void tearDown() throws Exception {
-    for (IntakeHarness h : opened) h.close();
-    opened.clear();
+    harnesses.close();
     outcomes.clear();
   }
 
   private IntakeHarness harness(String hocon) {
-    IntakeHarness h = new IntakeHarness(dir.resolve("db" + opened.size()), hocon, system());
-    opened.add(h);
-    return h;
+    return harnesses.open(dir, hocon, system());
   }
 
   private TestRouteResult post(IntakeHarness h, HttpRequest request) {

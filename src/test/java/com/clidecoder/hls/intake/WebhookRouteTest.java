@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.domain.QueuedEvent;
 import com.clidecoder.hls.testkit.IntakeHarness;
+import com.clidecoder.hls.testkit.IntakeHarnesses;
 import com.clidecoder.hls.testkit.JupiterRouteTest;
 import com.clidecoder.hls.testkit.WriteLock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ class WebhookRouteTest extends JupiterRouteTest {
   static final String GITHUB_VECTOR_SECRET = "It's a Secret to Everybody";
 
   private Path dir;
-  private final List<IntakeHarness> opened = new ArrayList<>();
+  private final IntakeHarnesses harnesses = new IntakeHarnesses();
   private final AtomicInteger wakeUps = new AtomicInteger();
 
   @BeforeEach
@@ -47,14 +48,11 @@ class WebhookRouteTest extends JupiterRouteTest {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (IntakeHarness h : opened) h.close();
-    opened.clear();
+    harnesses.close();
   }
 
   private IntakeHarness harness(String hocon) {
-    IntakeHarness h = new IntakeHarness(dir.resolve("db" + opened.size()), hocon, system());
-    opened.add(h);
-    return h;
+    return harnesses.open(dir, hocon, system());
   }
 
   private TestRouteResult post(IntakeHarness h, HttpRequest request) {
