@@ -61,6 +61,10 @@ final class AnalysisSlots {
     return held.size();
   }
 
+  int waiting() {
+    return waiting.size();
+  }
+
   void clear() {
     held.clear();
     waiting.clear();

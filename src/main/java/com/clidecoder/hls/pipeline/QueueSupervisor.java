@@ -47,10 +47,11 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   /**
    * What {@code /health} shows of the pipeline: events claimed and not finished ({@code inFlight}: some
    * claimed ahead, some waiting for GitHub), of which {@code analysing} hold one of the
-   * {@code maxConcurrentAnalyses} slots (an analyst call under way).
+   * {@code maxConcurrentAnalyses} slots (an analyst call under way) and {@code waitingForSlot} have their
+   * request ready and wait for one.
    */
   public record Status(Optional<String> pausedBecause, int inFlight, int analysing, int maxConcurrentAnalyses,
-      int repositoryActors) {
+      int repositoryActors, int waitingForSlot) {
     public String analysis() {
       return pausedBecause.map(r -> "paused: " + r).orElse("running");
     }
@@ -374,7 +375,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
         ? Optional.of("processing is switched off (hls.workers.enabled = false)")
         : pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
     m.replyTo().tell(new Status(paused, inFlight.size(), slots.held(), config.workers().maxConcurrentAnalyses(),
-        repos.size()));
+        repos.size(), slots.waiting()));
     return this;
   }
 

@@ -249,6 +249,13 @@ class PipelineActorTest {
     long first = a.request().eventId();
     long second = first == x ? y : x;
     awaitStatus(second, EventStatus.PROCESSING);
+    // Claimed is not yet waiting: the second repository still reads its event's state before it asks for
+    // a slot, and a test that then holds the write lock must not catch that read behind it.
+    TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    do {
+      supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
+    } while (status.receiveMessage().waitingForSlot() < 1 && System.nanoTime() < deadline);
     return new OneAnalysingOneWaiting(supervisor, a, first, second);
   }
 
