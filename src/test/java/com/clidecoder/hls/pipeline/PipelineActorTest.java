@@ -252,7 +252,7 @@ class PipelineActorTest {
     // Claimed is not yet waiting: the second repository still reads its event's state before it asks for
     // a slot, and a test that then holds the write lock must not catch that read behind it.
     TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + 10_000_000_000L;
     do {
       supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
     } while (status.receiveMessage().waitingForSlot() < 1 && System.nanoTime() < deadline);
@@ -262,14 +262,16 @@ class PipelineActorTest {
   @Test
   void theSlotIsFreedWhenTheAnswerArrivesNotWhenItIsStored() throws Exception {
     // Whichever repository is ready first gets the slot; the other waits, claimed ahead.
-    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.database.busy-timeout = 3s");
+    // The store waits up to 20 s for the lock, longer than the 10 s the test waits for the freed slot: a
+    // slot freed only once the answer is stored (or its store gave up) would not come in time.
+    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.database.busy-timeout = 20s");
     ClaudeAnalyst.Analyse a = two.analysing();
     long first = two.first();
     long second = two.second();
     try (com.clidecoder.hls.testkit.WriteLock lock = com.clidecoder.hls.testkit.WriteLock.hold(dir.resolve("webhooks.db"))) {
       // The first analysis cannot be stored while another writer holds the lock, yet its slot is free.
       a.replyTo().tell(analysed(first, List.of(), ""));
-      ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(2));
+      ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
       assertEquals(second, b.request().eventId());
       assertEquals(EventStatus.PROCESSING, events.statusOf(first).orElseThrow());
       b.replyTo().tell(analysed(second, List.of(), ""));
