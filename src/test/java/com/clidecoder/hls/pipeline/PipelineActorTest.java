@@ -293,7 +293,7 @@ class PipelineActorTest {
     assertEquals(0, events.find(second).orElseThrow().retryCount(), "returned, not a failed attempt");
     drained.expectNoMessage(Duration.ofMillis(200));
     a.replyTo().tell(analysed(first, List.of(), ""));
-    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
     assertEquals(EventStatus.COMPLETED, events.statusOf(first).orElseThrow());
     analyst.expectNoMessage(Duration.ofMillis(200));
   }
@@ -323,7 +323,7 @@ class PipelineActorTest {
     Instant failedAt = Instant.now();
     first.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.RETRYABLE, "529 overloaded",
         Optional.of(Duration.ofSeconds(1))));
-    ClaudeAnalyst.Analyse second = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(5));
+    ClaudeAnalyst.Analyse second = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
     assertTrue(Duration.between(failedAt, Instant.now()).toMillis() >= 950, "retry-after of 1 s was honoured");
     second.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.RETRYABLE, "529 overloaded",
         Optional.empty()));
@@ -401,7 +401,7 @@ class PipelineActorTest {
     comment.replyTo().tell(new GitHubActuator.Failed(id, true, "502 bad gateway", Optional.empty()));
 
     // Second attempt: no new analysis, labels not repeated, the comment is retried as possibly landed.
-    GitHubActuator.Perform again = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(5));
+    GitHubActuator.Perform again = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(10));
     assertEquals(ActionKind.COMMENT, again.action().kind());
     assertTrue(again.mayHaveLanded());
     again.replyTo().tell(new GitHubActuator.Done(id, again.action(), Optional.of("77"), List.of(), false));
@@ -420,7 +420,7 @@ class PipelineActorTest {
     Pipeline pipeline = new Pipeline(events, analyses, actions, new StatsStore(db), jdbc, analyst.getRef(),
         actuator.getRef(), new TriageModels(dir.resolve("models")), new HlsMetrics(), Clock.systemUTC());
     spawn(TestConfigs.load(dir, ""), pipeline);
-    ClaudeAnalyst.Analyse ask = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(5));
+    ClaudeAnalyst.Analyse ask = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
     assertEquals(id, ask.request().eventId());
   }
 
@@ -432,7 +432,7 @@ class PipelineActorTest {
     analyst.expectMessageClass(ClaudeAnalyst.Analyse.class); // never answered
     TestProbe<Done> drained = testKit.createTestProbe();
     supervisor.tell(new QueueSupervisor.Drain(Duration.ofMillis(200), drained.getRef()));
-    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
     assertEquals(EventStatus.PENDING, events.statusOf(id).orElseThrow());
   }
 

@@ -133,7 +133,8 @@ class IntakeWriterTest {
 
   @Test
   void fullQueueRefusesAtOnceInsteadOfWaiting() throws Exception {
-    IntakeHarness h = harness("hls.database.busy-timeout = 3s\nhls.database.max-batch = 1\nhls.database.intake-buffer = 2");
+    // A busy timeout well past the loop below, so that the first commit is still waiting, not failed, when counted.
+    IntakeHarness h = harness("hls.database.busy-timeout = 10s\nhls.database.max-batch = 1\nhls.database.intake-buffer = 2");
     List<CompletableFuture<StoredDelivery>> results = new ArrayList<>();
     try (WriteLock held = WriteLock.hold(h.db.path())) {
       for (int i = 0; i < 20; i++) results.add(h.writer.submit(delivery("q-" + i)).toCompletableFuture());
