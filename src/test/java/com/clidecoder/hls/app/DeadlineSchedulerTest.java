@@ -53,6 +53,17 @@ class DeadlineSchedulerTest {
     return FiniteDuration.create(ms, TimeUnit.MILLISECONDS);
   }
 
+  /** Returns once the timer thread has handed a task due now to {@code on} and that task has run. */
+  private void timerFence(ExecutionContext on) throws InterruptedException {
+    CountDownLatch fence = new CountDownLatch(1);
+    scheduler.scheduleOnce(millis(1), fence::countDown, on);
+    assertTrue(fence.await(10, TimeUnit.SECONDS), "the timer thread handed over a task due now");
+  }
+
+  private void timerFence() throws InterruptedException {
+    timerFence(executor);
+  }
+
   @Test
   void runsOnceNoSoonerThanItsDelayOnTheGivenExecutor() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
@@ -72,11 +83,12 @@ class DeadlineSchedulerTest {
   @Test
   void aCancelledTaskNeverRuns() throws Exception {
     AtomicInteger runs = new AtomicInteger();
-    Cancellable c = scheduler.scheduleOnce(millis(100), runs::incrementAndGet, executor);
+    // Due in 1 s, so that even a test thread held up by a loaded machine cancels it before it is due.
+    Cancellable c = scheduler.scheduleOnce(millis(1000), runs::incrementAndGet, executor);
     assertTrue(c.cancel());
     assertTrue(c.isCancelled());
     CountDownLatch later = new CountDownLatch(1);
-    scheduler.scheduleOnce(millis(250), later::countDown, executor);
+    scheduler.scheduleOnce(millis(1200), later::countDown, executor);
     assertTrue(later.await(5, TimeUnit.SECONDS));
     assertEquals(0, runs.get());
     assertFalse(c.cancel(), "a second cancel reports nothing cancelled");
@@ -87,25 +99,36 @@ class DeadlineSchedulerTest {
     CountDownLatch ran = new CountDownLatch(1);
     Cancellable c = scheduler.scheduleOnce(millis(1), ran::countDown, executor);
     assertTrue(ran.await(5, TimeUnit.SECONDS));
-    Thread.sleep(20);
+    // The task ran on the executor, but the timer thread may not yet have marked it done: its next task
+    // starts only once it has, so the timer has finished with this one when that next task runs.
+    timerFence();
     assertFalse(c.cancel());
     assertFalse(c.isCancelled());
   }
 
   @Test
   void aRecurringTaskRepeatsUntilCancelled() throws Exception {
-    AtomicInteger runs = new AtomicInteger();
-    CountDownLatch three = new CountDownLatch(3);
-    Cancellable c = scheduler.schedule(millis(0), millis(30), () -> {
-      runs.incrementAndGet();
-      three.countDown();
-    }, executor);
-    assertTrue(three.await(5, TimeUnit.SECONDS));
-    assertTrue(c.cancel());
-    Thread.sleep(50); // a run already handed to the executor may still land
-    int afterCancel = runs.get();
-    Thread.sleep(200);
-    assertEquals(afterCancel, runs.get(), "no runs after cancel");
+    // One executor thread, so that runs land in the order the timer hands them over.
+    ExecutorService one = Executors.newSingleThreadExecutor();
+    try {
+      ExecutionContext inOrder = ExecutionContext.fromExecutorService(one);
+      AtomicInteger runs = new AtomicInteger();
+      CountDownLatch three = new CountDownLatch(3);
+      Cancellable c = scheduler.schedule(millis(0), millis(30), () -> {
+        runs.incrementAndGet();
+        three.countDown();
+      }, inOrder);
+      assertTrue(three.await(5, TimeUnit.SECONDS));
+      assertTrue(c.cancel());
+      // A run the timer handed over before the cancel may still land: it lands before a task the timer
+      // hands over later, on the same executor.
+      timerFence(inOrder);
+      int afterCancel = runs.get();
+      Thread.sleep(300); // ten intervals: a recurring task that was not cancelled runs again meanwhile
+      assertEquals(afterCancel, runs.get(), "no runs after cancel");
+    } finally {
+      one.shutdownNow();
+    }
     assertThrows(IllegalArgumentException.class,
         () -> scheduler.schedule(millis(0), millis(0), () -> {}, executor));
   }

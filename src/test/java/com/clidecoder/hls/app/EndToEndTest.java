@@ -149,8 +149,10 @@ class EndToEndTest {
   @Test
   void aCommentWhosePostTimedOutButLandedIsNotPostedTwice() throws Exception {
     anthropic.answerAll(r -> analysis(List.of(), "One comment only, please."));
-    github.script("POST", "/repos/acme/app/issues/9/comments", 1, FakeGitHub.landThenAnswerAfter(Duration.ofSeconds(3)));
-    app = start(config("hls.github.request-timeout = 500ms"));
+    // The POST must land within the request timeout (1.5 s, room for a loaded machine) and its answer
+    // come well after it.
+    github.script("POST", "/repos/acme/app/issues/9/comments", 1, FakeGitHub.landThenAnswerAfter(Duration.ofSeconds(6)));
+    app = start(config("hls.github.request-timeout = 1500ms"));
     assertEquals(202, post("issues", Payloads.issue("acme/app", 9, "opened", "Question", "How do I?")));
     awaitStatus(1, EventStatus.COMPLETED, Duration.ofSeconds(20));
     assertEquals(1, github.comments("acme/app", 9).size());
@@ -158,7 +160,9 @@ class EndToEndTest {
 
   @Test
   void stoppingMidEventAndRestartingOnTheSameFileCompletesItOnce() throws Exception {
-    anthropic.enqueue(analysis(List.of("bug"), "Posted once.").delayed(Duration.ofSeconds(3)));
+    // The first answer comes long after the stop below (whose drain deadline is 200 ms) has returned the
+    // event, even if stopping is slow on a loaded machine.
+    anthropic.enqueue(analysis(List.of("bug"), "Posted once.").delayed(Duration.ofSeconds(8)));
     anthropic.answerAll(r -> analysis(List.of("bug"), "Posted once."));
     ConfigLoader.Loaded loaded = config("hls.workers.shutdown-deadline = 200ms");
     app = start(loaded);

@@ -257,9 +257,11 @@ class GitHubActuatorTest {
   @Test
   void commentThatLandedDespiteATimeoutIsNotPostedTwice() {
     fake.existingComment("octo/app", 5, "older\n\n<!-- hls:delivery=d-other -->");
-    fake.script("POST", COMMENTS, FakeGitHub.landThenAnswerAfter(Duration.ofMillis(1500)));
+    // The POST must land before the request timeout (1 s, room for a loaded machine to deliver it),
+    // and the answer come well after it.
+    fake.script("POST", COMMENTS, FakeGitHub.landThenAnswerAfter(Duration.ofSeconds(5)));
     var actuator = actuator(config(fake.url(), Optional.of(TOKEN), false, Duration.ofMillis(50),
-        Duration.ofMillis(300), 1000));
+        Duration.ofSeconds(1), 1000));
     actuator.tell(comment(7, "d-7", "analysis", false));
     Failed timedOut = next(Failed.class);
     assertTrue(timedOut.retryable() && timedOut.message().contains("may have landed"), timedOut.message());

@@ -252,7 +252,7 @@ class PipelineActorTest {
     // Claimed is not yet waiting: the second repository still reads its event's state before it asks for
     // a slot, and a test that then holds the write lock must not catch that read behind it.
     TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    long deadline = System.nanoTime() + 10_000_000_000L;
     do {
       supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
     } while (status.receiveMessage().waitingForSlot() < 1 && System.nanoTime() < deadline);
@@ -262,14 +262,16 @@ class PipelineActorTest {
   @Test
   void theSlotIsFreedWhenTheAnswerArrivesNotWhenItIsStored() throws Exception {
     // Whichever repository is ready first gets the slot; the other waits, claimed ahead.
-    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.database.busy-timeout = 3s");
+    // The store waits up to 20 s for the lock, longer than the 10 s the test waits for the freed slot: a
+    // slot freed only once the answer is stored (or its store gave up) would not come in time.
+    OneAnalysingOneWaiting two = oneAnalysingOneWaiting("hls.database.busy-timeout = 20s");
     ClaudeAnalyst.Analyse a = two.analysing();
     long first = two.first();
     long second = two.second();
     try (com.clidecoder.hls.testkit.WriteLock lock = com.clidecoder.hls.testkit.WriteLock.hold(dir.resolve("webhooks.db"))) {
       // The first analysis cannot be stored while another writer holds the lock, yet its slot is free.
       a.replyTo().tell(analysed(first, List.of(), ""));
-      ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(2));
+      ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
       assertEquals(second, b.request().eventId());
       assertEquals(EventStatus.PROCESSING, events.statusOf(first).orElseThrow());
       b.replyTo().tell(analysed(second, List.of(), ""));
@@ -291,7 +293,7 @@ class PipelineActorTest {
     assertEquals(0, events.find(second).orElseThrow().retryCount(), "returned, not a failed attempt");
     drained.expectNoMessage(Duration.ofMillis(200));
     a.replyTo().tell(analysed(first, List.of(), ""));
-    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
     assertEquals(EventStatus.COMPLETED, events.statusOf(first).orElseThrow());
     analyst.expectNoMessage(Duration.ofMillis(200));
   }
@@ -321,7 +323,7 @@ class PipelineActorTest {
     Instant failedAt = Instant.now();
     first.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.RETRYABLE, "529 overloaded",
         Optional.of(Duration.ofSeconds(1))));
-    ClaudeAnalyst.Analyse second = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(5));
+    ClaudeAnalyst.Analyse second = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
     assertTrue(Duration.between(failedAt, Instant.now()).toMillis() >= 950, "retry-after of 1 s was honoured");
     second.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.RETRYABLE, "529 overloaded",
         Optional.empty()));
@@ -399,7 +401,7 @@ class PipelineActorTest {
     comment.replyTo().tell(new GitHubActuator.Failed(id, true, "502 bad gateway", Optional.empty()));
 
     // Second attempt: no new analysis, labels not repeated, the comment is retried as possibly landed.
-    GitHubActuator.Perform again = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(5));
+    GitHubActuator.Perform again = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(10));
     assertEquals(ActionKind.COMMENT, again.action().kind());
     assertTrue(again.mayHaveLanded());
     again.replyTo().tell(new GitHubActuator.Done(id, again.action(), Optional.of("77"), List.of(), false));
@@ -418,7 +420,7 @@ class PipelineActorTest {
     Pipeline pipeline = new Pipeline(events, analyses, actions, new StatsStore(db), jdbc, analyst.getRef(),
         actuator.getRef(), new TriageModels(dir.resolve("models")), new HlsMetrics(), Clock.systemUTC());
     spawn(TestConfigs.load(dir, ""), pipeline);
-    ClaudeAnalyst.Analyse ask = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(5));
+    ClaudeAnalyst.Analyse ask = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
     assertEquals(id, ask.request().eventId());
   }
 
@@ -430,7 +432,7 @@ class PipelineActorTest {
     analyst.expectMessageClass(ClaudeAnalyst.Analyse.class); // never answered
     TestProbe<Done> drained = testKit.createTestProbe();
     supervisor.tell(new QueueSupervisor.Drain(Duration.ofMillis(200), drained.getRef()));
-    drained.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    drained.expectMessage(Duration.ofSeconds(10), Done.getInstance());
     assertEquals(EventStatus.PENDING, events.statusOf(id).orElseThrow());
   }
 

@@ -38,10 +38,16 @@ class GroupCommitTest {
   }
 
   private CompletableFuture<Object> insert(String value, boolean failAfter, CountDownLatch hold) {
+    return insert(value, failAfter, new CountDownLatch(1), hold);
+  }
+
+  /** {@code entered} counts down once the insert ran inside the transaction; {@code hold} then keeps it open. */
+  private CompletableFuture<Object> insert(String value, boolean failAfter, CountDownLatch entered, CountDownLatch hold) {
     return CompletableFuture.supplyAsync(() -> db.transaction(c -> {
       try (Statement s = c.createStatement()) {
         s.executeUpdate("INSERT INTO t (v) VALUES ('" + value + "')");
       }
+      entered.countDown();
       if (hold != null) await(hold);
       if (failAfter) throw new IllegalStateException("unit " + value + " fails");
       return value;
@@ -50,13 +56,16 @@ class GroupCommitTest {
 
   @Test
   void aFailingUnitIsRolledBackAloneWhileItsBatchCommits() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch hold = new CountDownLatch(1);
-    CompletableFuture<Object> leader = insert("leader", false, hold);
-    Thread.sleep(100); // the leader is inside its transaction; the next callers queue behind it
+    CompletableFuture<Object> leader = insert("leader", false, entered, hold);
+    // The leader is inside its transaction before anyone else calls: the next callers queue behind it
+    // (after a fixed sleep, a slow start could let the duplicate "leader" below commit first).
+    assertTrue(entered.await(10, TimeUnit.SECONDS), "the leader's insert ran");
     List<CompletableFuture<Object>> followers = new ArrayList<>();
     for (int i = 0; i < 6; i++) followers.add(insert("f" + i, i == 3, null));
     followers.add(insert("leader", false, null)); // a constraint violation in the same batch
-    Thread.sleep(200);
+    Thread.sleep(200); // time for the followers to queue into one batch (if some come later, the outcomes are the same)
     hold.countDown();
 
     assertEquals("leader", leader.get(10, TimeUnit.SECONDS));

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -91,8 +92,9 @@ class IntakeWriterTest {
       // answering a batch held the writer, that commit could not start until the continuation gave up.
       sawSecondCommitted = h.writer.submit(delivery("first")).toCompletableFuture().thenApply(first -> {
         h.writer.submit(delivery("second"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (h.writer.deliveriesCommitted() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+        // Polled, not spun: a spinning thread takes a core the writer may need on a 2-core machine.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h.writer.deliveriesCommitted() < 2 && System.nanoTime() < deadline) LockSupport.parkNanos(1_000_000);
         return h.writer.deliveriesCommitted() == 2;
       });
     }
@@ -131,7 +133,8 @@ class IntakeWriterTest {
 
   @Test
   void fullQueueRefusesAtOnceInsteadOfWaiting() throws Exception {
-    IntakeHarness h = harness("hls.database.busy-timeout = 3s\nhls.database.max-batch = 1\nhls.database.intake-buffer = 2");
+    // A busy timeout well past the loop below, so that the first commit is still waiting, not failed, when counted.
+    IntakeHarness h = harness("hls.database.busy-timeout = 10s\nhls.database.max-batch = 1\nhls.database.intake-buffer = 2");
     List<CompletableFuture<StoredDelivery>> results = new ArrayList<>();
     try (WriteLock held = WriteLock.hold(h.db.path())) {
       for (int i = 0; i < 20; i++) results.add(h.writer.submit(delivery("q-" + i)).toCompletableFuture());

@@ -168,22 +168,34 @@ class WalCheckpointerTest {
         write(c, 20);
         return null;
       });
-      long deadline = System.nanoTime() + 5_000_000_000L;
+      long deadline = System.nanoTime() + 10_000_000_000L;
       while (checkpointer.rounds() == atStart && System.nanoTime() < deadline) Thread.sleep(10);
       assertTrue(checkpointer.rounds() > atStart, "a commit brings a round");
-      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
-      long afterWrite = checkpointer.rounds();
+      // The round copied the whole WAL; with no more commits no further round comes. (Waited for, not
+      // slept: on a loaded machine a round can run well after its 100 ms.)
+      long afterWrite = settledRounds(checkpointer);
       group.run(c -> queryLong(c, "SELECT count(*) FROM t")); // a transaction that changes nothing
-      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
+      Thread.sleep(10 * WalCheckpointer.INTERVAL_MILLIS); // a round a commit brought would be due after one
       assertEquals(afterWrite, checkpointer.rounds(), "a commit without changes brings no round");
-      // The round copied the whole WAL; with no more commits no further round comes.
-      Thread.sleep(3 * WalCheckpointer.INTERVAL_MILLIS);
-      long settled = checkpointer.rounds();
-      Thread.sleep(5 * WalCheckpointer.INTERVAL_MILLIS);
-      assertEquals(settled, checkpointer.rounds(), "an idle database gets no rounds");
       WalCheckpointer.Round last = checkpointer.runOnce();
       assertEquals(last.walFrames(), last.copiedFrames(), "nothing was left to copy: " + last);
     }
+  }
+
+  /**
+   * The number of rounds once they have stopped: unchanged for five intervals (a round that asks for
+   * another schedules it one interval later). Fails if they go on for 10 s: an idle database gets none.
+   */
+  private static long settledRounds(WalCheckpointer checkpointer) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long seen = checkpointer.rounds();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(5 * WalCheckpointer.INTERVAL_MILLIS);
+      long now = checkpointer.rounds();
+      if (now == seen) return now;
+      seen = now;
+    }
+    throw new AssertionError("an idle database gets no rounds, yet they went on for 10 s: " + seen);
   }
 
   @Test
@@ -207,10 +219,11 @@ class WalCheckpointerTest {
       write(writer, 300);
       reader.setAutoCommit(false);
       queryLong(reader, "SELECT COUNT(*) FROM t"); // holds a snapshot that reads from the WAL
-      // The reader leaves 2 s from now: a RESTART that waited for it (a busy timeout of seconds, as the
-      // pool's) would then succeed. With 50 ms it gives up long before, and holds the writers no longer.
+      // The reader leaves 3 s from now: a RESTART that waited for it (a busy timeout of seconds, as the
+      // pool's 5 s) would then succeed. With 50 ms it gives up long before, and holds the writers no longer.
+      // (3 s, not less: the whole round, PASSIVE copy of ~1,500 pages included, fits in it on a loaded machine.)
       AtomicBoolean left = new AtomicBoolean();
-      later.schedule(() -> endRead(reader, left), 2, TimeUnit.SECONDS);
+      later.schedule(() -> endRead(reader, left), 3, TimeUnit.SECONDS);
       WalCheckpointer.Round round = checkpointer.runOnce();
       assertFalse(left.get(), "the round ended before the reader left");
       assertTrue(round.walFrames() > WalCheckpointer.RESTART_PAGES, round.toString());

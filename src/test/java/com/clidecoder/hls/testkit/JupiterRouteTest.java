@@ -3,6 +3,7 @@ package com.clidecoder.hls.testkit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.RouteResult;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import scala.concurrent.Future;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * pekko-http-testkit's {@code testRoute(...).run(request)} on JUnit 5. The testkit's own
@@ -40,7 +42,7 @@ public abstract class JupiterRouteTest extends RouteTest {
   @AfterAll
   void stopActorSystem() throws Exception {
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(20).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -51,6 +53,16 @@ public abstract class JupiterRouteTest extends RouteTest {
   @Override
   public Materializer materializer() {
     return materializer;
+  }
+
+  /**
+   * How long {@code run(request)} waits for the route's answer. The testkit's 3 s is short for a webhook
+   * whose answer follows a SQLite commit on a loaded CI machine; tests that time something (the commit
+   * timeout) bound it themselves, well inside this.
+   */
+  @Override
+  public FiniteDuration awaitDuration() {
+    return FiniteDuration.create(20, TimeUnit.SECONDS);
   }
 
   @Override
