@@ -118,7 +118,9 @@ public final class PacedLoad {
 
   /** One line per request, for finding when the slow ones happened: due time and latency, in ms from the start. */
   private static void writeTrace(Path file, long start, long[] dueNanos, long[] latencyNanos) throws IOException {
-    StringBuilder out = new StringBuilder("due_ms latency_ms\n");
+    // The wall-clock time of the measured window's start, to line requests up with the service's log.
+    long startEpochMs = System.currentTimeMillis() + (start - System.nanoTime()) / 1_000_000;
+    StringBuilder out = new StringBuilder("# start_epoch_ms=" + startEpochMs + "\ndue_ms latency_ms\n");
     for (int i = 0; i < dueNanos.length; i++) {
       out.append(String.format("%.3f %.3f%n", (dueNanos[i] - start) / 1e6, latencyNanos[i] / 1e6));
     }
