@@ -3,6 +3,7 @@ package com.clidecoder.hls.app;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGHUP reloads the configuration ({@code systemctl reload hls} sends it). Installed once per process
@@ -13,10 +14,18 @@ public final class HangupSignal {
 
   private HangupSignal() {}
 
-  /** Returns false where the platform has no SIGHUP (Windows); the other reload paths still work. */
+  /**
+   * Returns false where the platform has no SIGHUP (Windows), and where the process was started with SIGHUP
+   * ignored (nohup): the JVM then leaves it ignored and installs nothing. The other reload paths still work.
+   */
   public static boolean install(ConfigReloader reloader) {
     try {
-      Signal.handle(new Signal("HUP"), signal -> onHangup(reloader));
+      SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> onHangup(reloader));
+      if (previous == SignalHandler.SIG_IGN) {
+        log.warn("event=sighup_unavailable reason=\"SIGHUP is ignored by this process (started under nohup?)\""
+            + " reload=\"bin/hls reload or POST /api/reload\"");
+        return false;
+      }
       return true;
     } catch (IllegalArgumentException e) {
       log.warn("event=sighup_unavailable reason={}", e.getMessage());

@@ -46,12 +46,12 @@ class DashboardBrowserTest {
         "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): skipping the browser test");
     try (RunningService svc = new RunningService(dir.resolve("service"), "")) {
       Instant t = Instant.now().minus(Duration.ofHours(1));
-      long done = svc.seed.issue("octo/web", 12, "Dark mode toggle resets", t);
+      long done = svc.seed.heldIssue("octo/web", 12, "Dark mode toggle resets", t);
       svc.seed.analysis(done, "The dark mode setting is not persisted", "[\"bug\",\"ui\"]",
           "Thanks for the report! <script>alert(1)</script>", 0.0312, t);
       svc.seed.action(done, "comment", "octo/web#12", "{\"body\":\"Thanks for the report!\"}", "done", t);
       svc.seed.completed(done, t.plusSeconds(5));
-      long failed = svc.seed.issue("octo/api", 4, "Timeout", t);
+      long failed = svc.seed.heldIssue("octo/api", 4, "Timeout", t);
       svc.seed.failed(failed, "claude: 529 overloaded after 5 attempts", t);
       svc.seed.dailyCost(Instant.now(), 1, 0.0312);
 

@@ -92,7 +92,8 @@ class ConfigReloadTest {
     try (RunningService svc = new RunningService(dir, "hls.claude.daily-budget-usd = 10.0", Map.of())) {
       LinkedBlockingQueue<HlsConfig> seen = new LinkedBlockingQueue<>();
       svc.app.reloader().addListener(seen::add);
-      assertTrue(HangupSignal.install(svc.app.reloader()));
+      // Under nohup (SIGHUP ignored from the start) the JVM installs no handler and nothing can be tested.
+      Assumptions.assumeTrue(HangupSignal.install(svc.app.reloader()), "SIGHUP is ignored in this JVM (nohup)");
       rewrite(svc.configFile(), "hls.claude.daily-budget-usd = 10.0", "hls.claude.daily-budget-usd = 4.0");
 
       Signal.raise(new Signal("HUP"));

@@ -43,13 +43,13 @@ class OperatorCommandsTest {
     env = Map.of("HLS_URL", svc.url());
     config = svc.configFile().toString();
     Instant t = Instant.now().minus(Duration.ofMinutes(30));
-    done = svc.seed.issue("octo/web", 1, "Login crashes", t);
+    done = svc.seed.heldIssue("octo/web", 1, "Login crashes", t);
     svc.seed.analysis(done, "Login crashes on submit", "[\"bug\"]", "Thanks, this looks like a bug.", 0.02, t);
     svc.seed.action(done, "comment", "octo/web#1", "{\"body\":\"Thanks\"}", "done", t);
     svc.seed.completed(done, t.plusSeconds(4));
-    failed = svc.seed.issue("octo/api", 2, "Timeout", t);
+    failed = svc.seed.heldIssue("octo/api", 2, "Timeout", t);
     svc.seed.failed(failed, "github: 502 after 5 attempts", t);
-    waiting = svc.seed.issue("octo/api", 3, "Waiting", t);
+    waiting = svc.seed.heldIssue("octo/api", 3, "Waiting", t);
     svc.seed.retryDueAt(waiting, Instant.now().plus(Duration.ofDays(1)));
   }
 
@@ -199,7 +199,7 @@ class OperatorCommandsTest {
     // Requeued and woken: the running pipeline may already have taken it, so it is just no longer failed.
     assertNotEquals(Optional.of(EventStatus.FAILED), new EventStore(svc.db).statusOf(failed));
 
-    long another = svc.seed.issue("octo/x", 9, "x", Instant.now());
+    long another = svc.seed.heldIssue("octo/x", 9, "x", Instant.now());
     svc.seed.failed(another, "boom", Instant.now());
     Run all = hls("retry", "--failed");
     assertEquals(0, all.exit(), all.err());
@@ -213,7 +213,7 @@ class OperatorCommandsTest {
     Instant old = Instant.now().minus(Duration.ofDays(45));
     List<Long> oldIds = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      long id = svc.seed.issue("octo/old", i, "old", old);
+      long id = svc.seed.heldIssue("octo/old", i, "old", old);
       oldIds.add(id);
       svc.seed.analysis(id, "s", "[]", null, 0.01, old);
       svc.seed.completed(id, old);

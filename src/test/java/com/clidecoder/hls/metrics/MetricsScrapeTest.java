@@ -31,7 +31,7 @@ class MetricsScrapeTest {
     try (RunningService svc = new RunningService(dir, "")) {
       Instant old = Instant.now().minus(Duration.ofMinutes(20));
       svc.seed.issue("octo/a", 1, "waiting", old);
-      long f = svc.seed.issue("octo/a", 2, "failed", old);
+      long f = svc.seed.heldIssue("octo/a", 2, "failed", old);
       svc.seed.failed(f, "boom", old);
       HlsMetrics m = svc.app.metrics();
       m.intake("issues", "queued");

@@ -1,7 +1,6 @@
 package com.clidecoder.hls.store;
 
 import com.clidecoder.hls.domain.NewDelivery;
-import com.clidecoder.hls.domain.StoredDelivery;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,19 +17,36 @@ public final class Seed {
     this.events = new EventStore(db);
   }
 
-  /** A stored issues delivery with a small but real-shaped payload; returns its row id. */
+  /** A stored issues delivery with a small but real-shaped payload, due at once; returns its row id. */
   public long issue(String repo, int number, String title, Instant at) {
+    return events.insertBatch(List.of(delivery(repo, number, title, at)), at).get(0).id();
+  }
+
+  /**
+   * As {@link #issue}, but not due until a test gives it a state ({@link #failed}, {@link #completed},
+   * {@link #retryDueAt}...): a running pipeline could otherwise claim it between the two writes and then
+   * overwrite the seeded state with its own outcome.
+   */
+  public long heldIssue(String repo, int number, String title, Instant at) {
+    long id = events.insertBatch(List.of(delivery(repo, number, title, at)), NEVER_DUE).get(0).id();
+    db.transaction(c -> EventStore.executeUpdate(c,
+        "UPDATE webhook_events SET created_at = ? WHERE id = ?", at.toEpochMilli(), id));
+    return id;
+  }
+
+  private static final Instant NEVER_DUE = Instant.parse("9999-01-01T00:00:00Z");
+
+  private static NewDelivery delivery(String repo, int number, String title, Instant at) {
     String payload = "{\"action\":\"opened\",\"issue\":{\"number\":" + number + ",\"title\":\"" + title
         + "\",\"html_url\":\"https://github.com/" + repo + "/issues/" + number + "\"},"
         + "\"repository\":{\"full_name\":\"" + repo + "\"},\"sender\":{\"login\":\"octocat\",\"type\":\"User\"}}";
-    NewDelivery d = new NewDelivery("d-" + repo + "-" + number + "-" + at.toEpochMilli(), "issues", repo, "opened", payload, null, 0);
-    StoredDelivery stored = events.insertBatch(List.of(d), at).get(0);
-    return stored.id();
+    return new NewDelivery("d-" + repo + "-" + number + "-" + at.toEpochMilli(), "issues", repo, "opened", payload, null, 0);
   }
 
   public void status(long id, String status, Instant startedAt, Instant completedAt, String error) {
     db.transaction(c -> EventStore.executeUpdate(c,
-        "UPDATE webhook_events SET status = ?, started_at = ?, completed_at = ?, error_message = ? WHERE id = ?",
+        "UPDATE webhook_events SET status = ?, started_at = ?, completed_at = ?, error_message = ?,"
+            + " scheduled_at = created_at WHERE id = ?",
         status, startedAt == null ? null : startedAt.toEpochMilli(),
         completedAt == null ? null : completedAt.toEpochMilli(), error, id));
   }
@@ -49,7 +65,7 @@ public final class Seed {
   public void failed(long id, String error, Instant at) {
     db.transaction(c -> EventStore.executeUpdate(c,
         "UPDATE webhook_events SET status = 'failed', retry_count = 5, started_at = ?, completed_at = ?,"
-            + " error_message = ? WHERE id = ?", at.toEpochMilli(), at.toEpochMilli(), error, id));
+            + " error_message = ?, scheduled_at = created_at WHERE id = ?", at.toEpochMilli(), at.toEpochMilli(), error, id));
   }
 
   public void analysis(long eventId, String summary, String labelsJson, String comment, double cost, Instant at) {
