@@ -2,6 +2,7 @@ package com.clidecoder.hls.pipeline;
 
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.store.StoreException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The store work of the {@link QueueSupervisor}, each step on the JDBC dispatcher as a future the actor
@@ -18,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * aborted attempt, and returning events to the queue at the drain deadline.
  */
 final class QueueWork {
+  private static final Logger log = LoggerFactory.getLogger(QueueWork.class);
+
   /** A claim: the events, when the next one is due, or a pause because the day's budget is spent. */
   record Claim(int requested, List<QueuedEvent> events, Optional<Instant> nextDue, Optional<String> budgetPause,
       Optional<Instant> budgetResumes) {}
@@ -50,8 +55,22 @@ final class QueueWork {
         }
       }
       List<QueuedEvent> events = pipeline.events().claimHeads(capacity, busy, now, owner, leaseUntil);
-      return new Claim(capacity, events, pipeline.events().nextDue(), Optional.empty(), Optional.empty());
+      return new Claim(capacity, events, nextDueOrPoll(), Optional.empty(), Optional.empty());
     }, pipeline.jdbc());
+  }
+
+  /**
+   * When the next retry is due, or empty (the poll then finds it) if that cannot be read now: the claim
+   * before it is committed, and a failure here must not lose the events it claimed. (It did: reads are
+   * refused while the files turn read-only, and the claimed rows waited in 'processing' for a restart.)
+   */
+  private Optional<Instant> nextDueOrPoll() {
+    try {
+      return pipeline.events().nextDue();
+    } catch (StoreException e) {
+      log.warn("event=next_due_unknown error={} (the poll looks again)", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** The aborted attempt: a retry at its backoff, or failed for good when it was the last one allowed. */

@@ -12,11 +12,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The queue of webhook events: storing deliveries, claiming due work, and recording how it ended. All calls block. */
 public final class EventStore {
+  private static final Logger log = LoggerFactory.getLogger(EventStore.class);
   private static final String EVENT_COLUMNS =
       "id, delivery_id, event_type, repository, action, payload_json, retry_count, priority, created_at";
   private static final String WAITING = "webhook_events INDEXED BY idx_events_waiting WHERE status IN ('pending', 'retry')";
@@ -104,12 +109,15 @@ public final class EventStore {
       int limit, Collection<String> busyRepositories, Instant now, String owner, Instant leaseUntil) {
     if (limit <= 0) return List.of();
     return db.transaction(c -> {
+      Set<String> busy = new HashSet<>(busyRepositories);
+      int orphans = releaseOrphans(c, now, busy);
+      if (orphans > 0) log.warn("event=orphans_released count={} (claimed, never worked on, lease over)", orphans);
       List<Long> chosen = new ArrayList<>();
       try (PreparedStatement heads = c.prepareStatement(CLAIM_HEADS_SQL)) {
         heads.setLong(1, now.toEpochMilli());
         try (ResultSet rs = heads.executeQuery()) {
           while (rs.next() && chosen.size() < limit) {
-            if (!busyRepositories.contains(rs.getString(2))) chosen.add(rs.getLong(1));
+            if (!busy.contains(rs.getString(2))) chosen.add(rs.getLong(1));
           }
         }
       }
@@ -135,12 +143,49 @@ public final class EventStore {
     });
   }
 
+  /**
+   * Within the claim: an event left 'processing' keeps its repository busy (nothing of that repository
+   * overtakes it), until its lease is over while the supervisor has no worker on the repository. Then it
+   * was claimed but never worked on (the claim's answer lost to a failure after its COMMIT, say), and it
+   * goes back to the queue as its repository's head, instead of waiting for the next start. A repository
+   * the supervisor reports busy keeps its events however long its worker takes. Adds the repositories
+   * still holding a 'processing' event to {@code busy}; returns how many events went back.
+   */
+  private static int releaseOrphans(Connection c, Instant now, Set<String> busy) throws SQLException {
+    List<Long> orphans = new ArrayList<>();
+    Set<String> held = new HashSet<>();
+    try (PreparedStatement s = c.prepareStatement(PROCESSING_SQL)) {
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long expires = rs.getLong(3);
+          boolean orphan = !rs.wasNull() && expires <= millis(now) && !busy.contains(rs.getString(2));
+          if (orphan) orphans.add(rs.getLong(1));
+          else held.add(rs.getString(2));
+        }
+      }
+    }
+    busy.addAll(held);
+    int released = 0;
+    try (PreparedStatement s = c.prepareStatement(RELEASE_LEASES + " AND id = ?")) {
+      for (long id : orphans) {
+        s.setLong(1, id);
+        released += s.executeUpdate();
+      }
+    }
+    return released;
+  }
+
+  /** The events being worked on (a handful); package-private so a test can check its query plan. */
+  static final String PROCESSING_SQL = "SELECT id, repository, lease_expires_at FROM webhook_events WHERE status = 'processing'";
+
+  private static final String RELEASE_LEASES =
+      "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
+          + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing'";
+
   /** Returns events left {@code processing} whose lease ran out (or all of them, with {@code Instant.MAX}) to the queue. */
   public int releaseExpiredLeases(Instant now) {
     return db.transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(
-          "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
-              + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing' AND lease_expires_at <= ?")) {
+      try (PreparedStatement s = c.prepareStatement(RELEASE_LEASES + " AND lease_expires_at <= ?")) {
         s.setLong(1, millis(now));
         return s.executeUpdate();
       }

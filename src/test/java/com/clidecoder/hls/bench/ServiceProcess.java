@@ -58,6 +58,7 @@ public final class ServiceProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
         .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("HLS_") || k.startsWith("GITHUB_") || k.startsWith("ANTHROPIC_"));
+    System.err.println("service logs: " + dir.resolve("stderr.log") + " and " + dir.resolve("hls.log"));
     long start = System.nanoTime();
     Process p = pb.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();

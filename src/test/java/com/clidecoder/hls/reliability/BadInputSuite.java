@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,7 +40,8 @@ class BadInputSuite {
   private static final int REQUESTS = Integer.getInteger("hls.badInput.requests", 2000);
   private static final int CAP = 1 << 20;
 
-  @TempDir Path dir;
+  // Kept when the suite fails: the service logs in it are what explains the failure.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
 
   private record Malformed(String kind, byte[] head, byte[] body, int bytesPerPause, long pauseMillis) {}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,7 +31,8 @@ class CrashSuite {
   private static final int PER_REPO = Integer.getInteger("hls.crash.perRepo", 100);
   private static final List<String> JVM = List.of("-Xms64m", "-Xmx512m");
 
-  @TempDir Path dir;
+  // Kept when the suite fails: the service logs in it are what explains the failure.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
   void killedThreeTimesLosesNothingAndActsOncePerDelivery() throws Exception {

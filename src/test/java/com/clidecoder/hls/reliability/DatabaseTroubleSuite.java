@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * finishes every event.
  */
 class DatabaseTroubleSuite {
-  @TempDir Path dir;
+  // Kept when the suite fails: the service logs in it are what explains the failure.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
   private Path mount;
 
   @AfterEach

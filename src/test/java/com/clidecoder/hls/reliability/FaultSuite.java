@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,7 +36,8 @@ class FaultSuite {
   private static final int RETRY_AFTER_S = 1;
   private static final int SECONDARY_RETRY_AFTER_S = 2;
 
-  @TempDir Path dir;
+  // Kept when the suite fails: the service logs in it are what explains the failure.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
   void transientFailuresAreWaitedOutAndEverythingCompletes() throws Exception {

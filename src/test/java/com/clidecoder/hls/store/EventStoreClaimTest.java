@@ -65,6 +65,30 @@ class EventStoreClaimTest {
   }
 
   @Test
+  void aClaimThatNeverReachedAWorkerIsClaimedAgainOnceItsLeaseIsOverAndItsRepositoryIdle() {
+    long a1 = insert("a1", "o/a", 0);
+    long a2 = insert("a2", "o/a", 0);
+    long b1 = insert("b1", "o/b", 0);
+    Instant lease = T0.plusSeconds(60);
+    events.claimHeads(1, Set.of("o/b"), T0, "w", lease); // a1 claimed; its answer is then lost
+    events.scheduleRetry(b1, "github 502", T0); // b1 was worked on and failed once
+
+    // While o/a is busy (another of its events in flight) its expired claim stays its worker's.
+    assertEquals(List.of(b1), ids(events.claimHeads(10, Set.of("o/a"), lease, "w", LEASE)));
+    assertEquals(Optional.of(EventStatus.PROCESSING), events.statusOf(a1));
+    // Before the lease is over nothing is taken back, even from an idle repository, and a2 does not overtake a1.
+    events.scheduleRetry(b1, "github 502", T0);
+    assertEquals(List.of(b1), ids(events.claimHeads(10, Set.of(), lease.minusMillis(1), "w", LEASE)));
+    // Lease over, repository idle: a1 is its repository's head again, ahead of a2.
+    events.scheduleRetry(b1, "github 502", T0);
+    List<QueuedEvent> again = events.claimHeads(10, Set.of("o/b"), lease, "w", LEASE);
+    assertEquals(List.of(a1), ids(again));
+    assertEquals(0, again.get(0).retryCount(), "a lost claim is not a failed attempt");
+    assertEquals(LEASE.toEpochMilli(), StoreFixture.longValue(db, "SELECT lease_expires_at FROM webhook_events WHERE id = ?", a1));
+    assertEquals(Optional.of(EventStatus.PENDING), events.statusOf(a2));
+  }
+
+  @Test
   void aHeadInRetryBackoffHoldsBackTheLaterEventsOfItsRepository() {
     long a1 = insert("a1", "o/a", 0);
     insert("a2", "o/a", 0);
@@ -154,6 +178,9 @@ class EventStoreClaimTest {
       assertTrue(plan.stream().anyMatch(l -> l.contains("SEARCH h USING INDEX idx_events_waiting (repository=? AND id=?)")),
           when + ": " + plan);
       assertFalse(plan.stream().anyMatch(l -> l.startsWith("SCAN h")), when + ": the heads are sought, not scanned: " + plan);
+      List<String> processing = db.read(c -> lastColumn(c, "EXPLAIN QUERY PLAN " + EventStore.PROCESSING_SQL));
+      assertTrue(processing.stream().allMatch(l -> l.contains("USING INDEX") || l.contains("USING COVERING INDEX")),
+          when + ": the claim's look at events in progress reads no finished rows: " + processing);
       StoreFixture.execute(db, "ANALYZE");
     }
     assertEquals(40, events.claimHeads(100, Set.of(), Instant.ofEpochMilli(10_000), "w", LEASE).size());
