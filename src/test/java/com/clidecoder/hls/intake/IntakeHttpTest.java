@@ -165,7 +165,13 @@ class IntakeHttpTest {
   private CompletableFuture<Answer> sendResendingOnce(HttpRequest request) {
     return client.sendAsync(request, BodyHandlers.ofString())
         .thenApply(r -> new Answer(r, false))
-        .exceptionallyCompose(e -> client.sendAsync(request, BodyHandlers.ofString()).thenApply(r -> new Answer(r, true)));
+        .exceptionallyCompose(e -> {
+          // What ended the connection, down to its first cause, for whoever reads a log of this happening.
+          StringBuilder why = new StringBuilder();
+          for (Throwable t = e; t != null; t = t.getCause()) why.append(" <- ").append(t);
+          System.out.println("resending " + request.headers().firstValue("X-GitHub-Delivery").orElse("?") + why);
+          return client.sendAsync(request, BodyHandlers.ofString()).thenApply(r -> new Answer(r, true));
+        });
   }
 
   @Test
