@@ -158,7 +158,8 @@ public final class EventStore {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           long expires = rs.getLong(3);
-          boolean orphan = !rs.wasNull() && expires <= millis(now) && !busy.contains(rs.getString(2));
+          // No lease at all: left by a process that did not lease (the Python workers' file), so nobody's.
+          boolean orphan = (rs.wasNull() || expires <= millis(now)) && !busy.contains(rs.getString(2));
           if (orphan) orphans.add(rs.getLong(1));
           else held.add(rs.getString(2));
         }
@@ -182,10 +183,14 @@ public final class EventStore {
       "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
           + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing'";
 
-  /** Returns events left {@code processing} whose lease ran out (or all of them, with {@code Instant.MAX}) to the queue. */
+  /**
+   * Returns events left {@code processing} whose lease ran out, or that have none (rows the old workers
+   * left mid-work), to the queue; all of them with {@code Instant.MAX}.
+   */
   public int releaseExpiredLeases(Instant now) {
     return db.transaction(c -> {
-      try (PreparedStatement s = c.prepareStatement(RELEASE_LEASES + " AND lease_expires_at <= ?")) {
+      try (PreparedStatement s = c.prepareStatement(
+          RELEASE_LEASES + " AND (lease_expires_at IS NULL OR lease_expires_at <= ?)")) {
         s.setLong(1, millis(now));
         return s.executeUpdate();
       }

@@ -89,6 +89,27 @@ class EventStoreClaimTest {
   }
 
   @Test
+  void aProcessingRowWithoutALeaseAsTheOldWorkersLeftItIsReleasedAtStartAndByTheClaim() {
+    long a1 = insert("a1", "o/a", 0);
+    long b1 = insert("b1", "o/b", 0);
+    insert("b2", "o/b", 0);
+    leaseless(a1);
+    leaseless(b1);
+    // At start every 'processing' row is a dead process's, with a lease or without.
+    assertEquals(2, events.releaseExpiredLeases(Instant.ofEpochMilli(Long.MAX_VALUE)));
+    // Found by a claim instead: nobody's, so each is its repository's head again (b2 stays behind b1).
+    leaseless(a1);
+    leaseless(b1);
+    assertEquals(List.of(a1, b1), ids(events.claimHeads(10, Set.of(), T0, "w", LEASE)));
+  }
+
+  /** 'processing' with no lease, as the Python workers left rows they were stopped in the middle of. */
+  private void leaseless(long id) {
+    StoreFixture.execute(db, "UPDATE webhook_events SET status = 'processing', lease_owner = NULL,"
+        + " lease_expires_at = NULL WHERE id = " + id);
+  }
+
+  @Test
   void aHeadInRetryBackoffHoldsBackTheLaterEventsOfItsRepository() {
     long a1 = insert("a1", "o/a", 0);
     insert("a2", "o/a", 0);
