@@ -49,6 +49,12 @@ public final class EventStore {
   static final String CLAIM_HEADS_SQL = HEADS + " AND h.scheduled_at <= ? ORDER BY h.priority DESC, h.id";
   /** The earliest due time of any head; package-private so a test can check its query plan. */
   static final String NEXT_DUE_SQL = "SELECT MIN(scheduled_at) FROM (" + HEADS + ")";
+  /** The events being worked on (a handful); package-private so a test can check its query plan. */
+  static final String PROCESSING_SQL = "SELECT id, repository, lease_expires_at FROM webhook_events WHERE status = 'processing'";
+  /** Back to the queue, a retry if it had failed before; callers add which rows. */
+  private static final String RELEASE_LEASES =
+      "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
+          + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing'";
   private static final Instant MAX_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
   private static final Instant MIN_MILLIS = Instant.ofEpochMilli(Long.MIN_VALUE);
 
@@ -175,13 +181,6 @@ public final class EventStore {
     }
     return released;
   }
-
-  /** The events being worked on (a handful); package-private so a test can check its query plan. */
-  static final String PROCESSING_SQL = "SELECT id, repository, lease_expires_at FROM webhook_events WHERE status = 'processing'";
-
-  private static final String RELEASE_LEASES =
-      "UPDATE webhook_events SET status = CASE WHEN retry_count > 0 THEN 'retry' ELSE 'pending' END,"
-          + " lease_owner = NULL, lease_expires_at = NULL WHERE status = 'processing'";
 
   /**
    * Returns events left {@code processing} whose lease ran out, or that have none (rows the old workers

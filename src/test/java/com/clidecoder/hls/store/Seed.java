@@ -9,6 +9,7 @@ import java.util.List;
  * the states, analyses and actions the pipeline would have written, with plain SQL on the real schema.
  */
 public final class Seed {
+  private static final Instant NEVER_DUE = Instant.parse("9999-01-01T00:00:00Z");
   private final Database db;
   private final EventStore events;
 
@@ -33,8 +34,6 @@ public final class Seed {
         "UPDATE webhook_events SET created_at = ? WHERE id = ?", at.toEpochMilli(), id));
     return id;
   }
-
-  private static final Instant NEVER_DUE = Instant.parse("9999-01-01T00:00:00Z");
 
   private static NewDelivery delivery(String repo, int number, String title, Instant at) {
     String payload = "{\"action\":\"opened\",\"issue\":{\"number\":" + number + ",\"title\":\"" + title
