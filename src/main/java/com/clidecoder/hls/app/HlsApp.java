@@ -85,7 +85,7 @@ public final class HlsApp {
     IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
         config.database().intakeBuffer(), java.time.Clock.systemUTC(), system);
     StatsStore stats = new StatsStore(db);
-    HlsMetrics metrics = new HlsMetrics();
+    HlsMetrics metrics = new HlsMetrics(Version.current());
     ConfigReloader reloader = new ConfigReloader(loaded, env);
     ActorRef<QueueSupervisor.Command> supervisor =
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);

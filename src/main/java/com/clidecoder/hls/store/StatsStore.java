@@ -80,6 +80,19 @@ public final class StatsStore {
     });
   }
 
+  /** Bytes on disk: the database file plus its write-ahead log (the WAL can grow large between checkpoints). */
+  public long databaseSizeBytes() {
+    return sizeOf(db.path()) + sizeOf(db.path().resolveSibling(db.path().getFileName() + "-wal"));
+  }
+
+  private static long sizeOf(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0; // no WAL right after a checkpoint that truncated it
+    }
+  }
+
   /** Spend recorded for the UTC day of {@code now}: what the daily budget is checked against. */
   public double spentToday(Instant now) {
     return db.read(c -> today(c, now).totalCostUsd());
