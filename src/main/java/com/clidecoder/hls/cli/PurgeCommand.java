@@ -77,6 +77,7 @@ final class PurgeCommand extends OperatorCommand {
       long deleted = retention.delete(statuses, cutoff, BATCH, (soFar, total) -> {
         if (total > 0) cli.err.printf("purge: %d/%d events deleted%n", soFar, total);
       });
+      retention.record(Instant.now(), deleted);
       cli.out.println("purged " + deleted + " " + which + " event" + (deleted == 1 ? "" : "s") + age + " (daily_stats kept)");
       return 0;
     }

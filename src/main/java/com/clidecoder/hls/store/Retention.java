@@ -67,11 +67,16 @@ public final class Retention {
   /** The service's daily run: every final status before {@code cutoff}, recorded as the last run. */
   public long run(Instant cutoff, Instant now) {
     long deleted = delete(FINAL, cutoff, BATCH, (soFar, total) -> {});
+    record(now, deleted);
+    return deleted;
+  }
+
+  /** Keeps {@code now} and {@code deleted} as the last purge (the daily run's or bin/hls purge's), for /metrics. */
+  public void record(Instant now, long deleted) {
     db.transaction(c -> EventStore.executeUpdate(c,
         "INSERT INTO retention_runs (id, ran_at, deleted) VALUES (1, ?, ?)"
             + " ON CONFLICT (id) DO UPDATE SET ran_at = excluded.ran_at, deleted = excluded.deleted",
         now.toEpochMilli(), deleted));
-    return deleted;
   }
 
   public Optional<LastRun> lastRun() {

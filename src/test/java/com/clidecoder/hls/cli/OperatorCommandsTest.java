@@ -252,6 +252,7 @@ class OperatorCommandsTest {
     assertTrue(byAge.out().startsWith("purged 1 failed event older than 30 days"), byAge.out());
     assertEquals(0, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE id = " + oldFailed));
     assertEquals(1, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE id = " + recentFailed), "too recent");
+    assertTrue(svc.get("/metrics").body().contains("hls_retention_last_run_deleted 1.0"), "the last purge's count");
 
     Run all = hls("purge", "--status", "failed");
     assertEquals(0, all.exit(), all.err());
