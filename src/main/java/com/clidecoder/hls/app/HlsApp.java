@@ -21,6 +21,7 @@ import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.IntakeWriter;
 import com.clidecoder.hls.store.InstanceLock;
+import com.clidecoder.hls.store.Retention;
 import com.clidecoder.hls.store.StatsStore;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -85,13 +86,16 @@ public final class HlsApp {
     IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
         config.database().intakeBuffer(), java.time.Clock.systemUTC(), system);
     StatsStore stats = new StatsStore(db);
-    HlsMetrics metrics = new HlsMetrics();
+    HlsMetrics metrics = new HlsMetrics(Version.current());
     ConfigReloader reloader = new ConfigReloader(loaded, env);
     ActorRef<QueueSupervisor.Command> supervisor =
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
     Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    // Retention: first run a minute after start (not during it), then daily.
+    org.apache.pekko.actor.Cancellable retention = DailyRetention.start(system, new Retention(db), reloader::current,
+        jdbc, java.time.Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofDays(1));
     // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued,
     // and let in-flight events finish until the deadline; the rest returns to the queue.
     shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-intake", intake::drain);
@@ -100,6 +104,7 @@ public final class HlsApp {
         AskPattern.<QueueSupervisor.Command, Done>ask(supervisor, r -> new QueueSupervisor.Drain(deadline, r),
             deadline.plusSeconds(5), system.scheduler()));
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
+      retention.cancel();
       metrics.close();
       db.close();
       lock.close();

@@ -14,6 +14,7 @@ import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventQueries;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.IntakeWriter;
+import com.clidecoder.hls.store.Retention;
 import com.clidecoder.hls.store.StatsStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,10 +47,11 @@ record Services(
     return HttpRoutes.all(
         new HealthRoute(db, jdbc, this::pipelineHealth).route(),
         new StatsRoute(stats, jdbc, current, clock).route(),
-        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake).route(),
+        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake, r -> metrics.rejected(r.label)).route(),
         new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
         new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
-        new MetricsRoute(current, metrics, stats, jdbc, clock).route(),
+        new MetricsRoute(current, metrics, stats, new Retention(db),
+            () -> pipelineHealth().thenApply(HealthRoute.PipelineHealth::pausedBecause), jdbc, clock).route(),
         new DashboardRoute(current).route());
   }
 

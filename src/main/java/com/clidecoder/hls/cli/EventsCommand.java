@@ -81,7 +81,11 @@ final class EventsCommand extends OperatorCommand {
   }
 
   private static String detail(JsonNode e) {
-    if (e.path("error_message").isTextual()) return Text.oneLine("error: " + e.path("error_message").asText(), 80);
+    if (e.path("error_message").isTextual()) {
+      // A skipped event's message already says "skipped: <reason>"; only failures read as errors.
+      String message = e.path("error_message").asText();
+      return Text.oneLine("skipped".equals(e.path("status").asText()) ? message : "error: " + message, 80);
+    }
     if (e.path("summary").isTextual()) return Text.oneLine(e.path("summary").asText(), 80);
     return "";
   }

@@ -27,8 +27,14 @@ public record HlsConfig(
   public record Server(
       String host, int port, String webhookPath, long maxPayloadBytes, Duration commitTimeout) {}
 
+  /** @param retention age after which final events are deleted daily; zero keeps them forever */
   public record Database(
-      Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer) {}
+      Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer, Duration retention) {
+    /** The default retention (90 days), for callers that build a database section by hand (benches). */
+    public Database(Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer) {
+      this(path, busyTimeout, poolSize, maxBatch, intakeBuffer, Duration.ofDays(90));
+    }
+  }
 
   public record GitHub(
       URI apiUrl,

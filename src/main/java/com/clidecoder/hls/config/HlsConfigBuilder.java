@@ -68,7 +68,18 @@ final class HlsConfigBuilder {
         r.duration("busy-timeout", Duration.ofSeconds(5)),
         r.intIn("pool-size", 2, 64, 4),
         r.intIn("max-batch", 1, 10000, 256),
-        r.intIn("intake-buffer", 1, 1_000_000, 10000));
+        r.intIn("intake-buffer", 1, 1_000_000, 10000),
+        retention(r));
+  }
+
+  /** Zero turns retention off; anything else must be whole days, at least one (a typo of 90s must not purge). */
+  private static Duration retention(ConfigReader r) {
+    Duration d = r.duration("retention", Duration.ofDays(90));
+    if (!d.isZero() && (d.compareTo(Duration.ofDays(1)) < 0 || d.toHours() % 24 != 0)) {
+      r.problem("retention", d, "whole days such as 90d (at least 1d), or 0 to keep every event");
+      return Duration.ofDays(90);
+    }
+    return d;
   }
 
   /** True when the folder exists and is writable, or its nearest existing ancestor is. */

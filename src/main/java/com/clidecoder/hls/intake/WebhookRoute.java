@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -64,6 +65,7 @@ public final class WebhookRoute {
   private final IntakeWriter writer;
   private final Runnable onQueued;
   private final BiConsumer<String, String> outcomes;
+  private final Consumer<Refusal> refusals;
   private final CommitDeadlines deadlines;
   private volatile Rules rules;
 
@@ -78,18 +80,38 @@ public final class WebhookRoute {
    * @param config the config in force (a reload changes repositories, secret and limits for the next
    *     delivery; the path and port need a restart)
    * @param onQueued called after a commit that queued a new event; must not block (it wakes the pipeline)
-   * @param outcomes told (event type, outcome) for every answer: queued, duplicate, ignored, rejected,
-   *     unavailable (metrics)
+   * @param outcomes told (event type, outcome) for every answer to a request that passed the signature
+   *     check (or came where none is configured): queued, duplicate, ignored, rejected, unavailable
+   * @param refusals told the reason class of every 4xx/503 answer, signed or not (metrics without an
+   *     event label: an unsigned request's headers must not make new series)
    */
   public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
-      BiConsumer<String, String> outcomes) {
+      BiConsumer<String, String> outcomes, Consumer<Refusal> refusals) {
     this.outcomes = outcomes;
+    this.refusals = refusals;
     this.config = config;
     this.server = config.get().server();
     this.deadlines = new CommitDeadlines(server.commitTimeout());
     this.rules = Rules.of(config.get());
     this.writer = writer;
     this.onQueued = onQueued;
+  }
+
+  public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
+      BiConsumer<String, String> outcomes) {
+    this(config, writer, onQueued, outcomes, r -> {});
+  }
+
+  /** Why a delivery was refused, as a small fixed set (a metrics label). */
+  public enum Refusal {
+    SIGNATURE("signature"), HEADERS("headers"), MEDIA_TYPE("media_type"), TOO_LARGE("too_large"),
+    TIMEOUT("timeout"), PAYLOAD("payload"), POLICY("policy"), UNAVAILABLE("unavailable");
+
+    public final String label;
+
+    Refusal(String label) {
+      this.label = label;
+    }
   }
 
   private Rules rules() {
@@ -123,17 +145,17 @@ public final class WebhookRoute {
     RequestEntity entity = request.entity();
     Optional<String> event = header(request, "x-github-event");
     // A declared length over the cap is refused before a byte of the body is read.
-    if (entity.getContentLengthOption().orElse(0) > server.maxPayloadBytes()) return tooLarge(event);
+    if (entity.getContentLengthOption().orElse(0) > server.maxPayloadBytes()) return tooLarge();
     Optional<BodyFormat> format = formatOf(entity);
     if (format.isEmpty()) {
-      return refused(event, StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+      return refused(Optional.empty(), Refusal.MEDIA_TYPE, StatusCodes.UNSUPPORTED_MEDIA_TYPE,
           "content type must be application/json or application/x-www-form-urlencoded, not " + entity.getContentType());
     }
     Optional<String> deliveryId = header(request, "x-github-delivery");
     Optional<String> signature = header(request, "x-hub-signature-256");
     Optional<String> problem = headerProblem(event, deliveryId);
-    if (problem.isPresent()) return refused(event, StatusCodes.BAD_REQUEST, problem.get());
-    return withBody(entity, event, body ->
+    if (problem.isPresent()) return refused(Optional.empty(), Refusal.HEADERS, StatusCodes.BAD_REQUEST, problem.get());
+    return withBody(entity, body ->
         handle(event.get().trim(), deliveryId.get().trim(), signature, format.get(), body));
   }
 
@@ -146,12 +168,13 @@ public final class WebhookRoute {
   }
 
   /**
-   * A refusal (4xx, 503), reported by the event header as "rejected" or "unavailable"; accepted outcomes
+   * A refusal (4xx, 503), reported by its reason class, and by event type as "rejected" or "unavailable"
+   * only when the request passed the signature check ({@code checkedEvent} present); accepted outcomes
    * are reported where they are decided.
    */
-  private Route refused(Optional<String> event, StatusCode status, String reason) {
-    String type = event.map(String::trim).filter(e -> EVENT_NAME.matcher(e).matches()).orElse("unknown");
-    outcomes.accept(type, status.intValue() == 503 ? "unavailable" : "rejected");
+  private Route refused(Optional<String> checkedEvent, Refusal why, StatusCode status, String reason) {
+    refusals.accept(why);
+    checkedEvent.ifPresent(type -> outcomes.accept(type, status.intValue() == 503 ? "unavailable" : "rejected"));
     return JsonErrors.rejected(status, reason);
   }
 
@@ -179,20 +202,20 @@ public final class WebhookRoute {
    * A body that arrived whole with its headers is already strict and is taken as it is: toStrict has no
    * shortcut for it and would run a stream (an actor created and stopped, a timer) per delivery.
    */
-  private Route withBody(RequestEntity entity, Optional<String> event, Function<byte[], Route> inner) {
+  private Route withBody(RequestEntity entity, Function<byte[], Route> inner) {
     if (entity instanceof HttpEntity.Strict strict) {
-      if (strict.getData().size() > server.maxPayloadBytes()) return tooLarge(event);
+      if (strict.getData().size() > server.maxPayloadBytes()) return tooLarge();
       return inner.apply(strict.getData().toArrayUnsafe()); // read only: no copy of the body
     }
     return extractMaterializer(mat ->
         onComplete(entity.withSizeLimit(server.maxPayloadBytes()).toStrict(READ_TIMEOUT_MILLIS, Long.MAX_VALUE, mat), read -> {
           if (read.isSuccess()) return inner.apply(read.get().getData().toArray());
           Throwable e = read.failed().get();
-          if (JsonErrors.isTooLarge(e)) return tooLarge(event);
+          if (JsonErrors.isTooLarge(e)) return tooLarge();
           if (e instanceof java.util.concurrent.TimeoutException) {
-            return refused(event, StatusCodes.REQUEST_TIMEOUT, "the body did not arrive within 10 s");
+            return refused(Optional.empty(), Refusal.TIMEOUT, StatusCodes.REQUEST_TIMEOUT, "the body did not arrive within 10 s");
           }
-          return refused(event, StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
+          return refused(Optional.empty(), Refusal.PAYLOAD, StatusCodes.BAD_REQUEST, "body could not be read: " + e.getMessage());
         }));
   }
 
@@ -202,14 +225,14 @@ public final class WebhookRoute {
     IntakePolicy policy = rules.policy();
     if (verifier.isPresent() && !verifier.get().verify(body, signature)) {
       log.warn("event=signature_refused delivery={} type={} present={}", deliveryId, event, signature.isPresent());
-      return refused(Optional.of(event), StatusCodes.UNAUTHORIZED, signature.isEmpty()
+      return refused(Optional.empty(), Refusal.SIGNATURE, StatusCodes.UNAUTHORIZED, signature.isEmpty()
           ? "X-Hub-Signature-256 header is required"
           : "X-Hub-Signature-256 does not match the body");
     }
     DeliveryParser.Parsed parsed = DeliveryParser.parse(format, body);
-    if (parsed instanceof DeliveryParser.Malformed m) return refused(Optional.of(event), StatusCodes.BAD_REQUEST, m.reason());
+    if (parsed instanceof DeliveryParser.Malformed m) return refused(Optional.of(event), Refusal.PAYLOAD, StatusCodes.BAD_REQUEST, m.reason());
     IntakePolicy.Decision decision = policy.decide(event, deliveryId, signature, (DeliveryParser.Document) parsed);
-    if (decision instanceof IntakePolicy.Reject r) return refused(Optional.of(event), StatusCodes.BAD_REQUEST, r.reason());
+    if (decision instanceof IntakePolicy.Reject r) return refused(Optional.of(event), Refusal.POLICY, StatusCodes.BAD_REQUEST, r.reason());
     if (decision instanceof IntakePolicy.Ignore i) {
       log.info("event=ignored delivery={} type={} reason={}", deliveryId, event, i.reason());
       Map<String, Object> reply = new LinkedHashMap<>();
@@ -271,12 +294,13 @@ public final class WebhookRoute {
       reason = "the delivery could not be stored; retry later";
     }
     log.warn("event=not_stored delivery={} repo={} error={}", d.deliveryId(), d.repository(), cause.toString());
+    refusals.accept(Refusal.UNAVAILABLE);
     outcomes.accept(d.eventType(), "unavailable");
     return JsonReplies.response(StatusCodes.SERVICE_UNAVAILABLE, JsonReplies.rejected(reason));
   }
 
-  private Route tooLarge(Optional<String> event) {
-    return refused(event, StatusCodes.CONTENT_TOO_LARGE,
+  private Route tooLarge() {
+    return refused(Optional.empty(), Refusal.TOO_LARGE, StatusCodes.CONTENT_TOO_LARGE,
         "body exceeds hls.server.max-payload-bytes (" + server.maxPayloadBytes() + " bytes)");
   }
 

@@ -122,58 +122,16 @@ public final class EventQueries {
     return events.requeueAllFailed(now);
   }
 
+  private static final java.util.Set<EventStatus> PURGED_BY_DEFAULT = java.util.Set.of(EventStatus.COMPLETED, EventStatus.SKIPPED);
+
   /** Completed or skipped events that finished (or, lacking that, arrived) before {@code cutoff}. */
   public long countPurgeable(Instant cutoff) {
-    return db.read(c -> {
-      try (PreparedStatement s = prepare(c, "SELECT COUNT(*) FROM webhook_events WHERE " + PURGEABLE, List.of(cutoff.toEpochMilli()));
-          ResultSet rs = s.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : 0L;
-      }
-    });
+    return new Retention(db).count(PURGED_BY_DEFAULT, cutoff);
   }
 
-  private static final String PURGEABLE =
-      "status IN ('completed', 'skipped') AND COALESCE(completed_at, created_at) < ?";
-
-  /**
-   * Deletes completed and skipped events older than {@code olderThan} with their analyses and actions,
-   * {@code batchSize} events per transaction so the service's writer is never locked out for long.
-   * {@code daily_stats} is kept: the history of volumes and cost outlives the rows. Returns the count.
-   */
+  /** Deletes completed and skipped events older than {@code olderThan} (see {@link Retention#delete}). */
   public long purge(Duration olderThan, Instant now, int batchSize, PurgeProgress progress) {
-    Instant cutoff = now.minus(olderThan);
-    long total = countPurgeable(cutoff);
-    long deleted = 0;
-    progress.deleted(0, total);
-    while (true) {
-      int n = db.transaction(c -> purgeBatch(c, cutoff, batchSize));
-      if (n == 0) break;
-      deleted += n;
-      progress.deleted(deleted, Math.max(total, deleted));
-    }
-    return deleted;
-  }
-
-  private static int purgeBatch(Connection c, Instant cutoff, int batchSize) throws SQLException {
-    List<Long> ids = new ArrayList<>();
-    try (PreparedStatement s = prepare(c,
-        "SELECT id FROM webhook_events WHERE " + PURGEABLE + " ORDER BY id LIMIT ?",
-        List.of(cutoff.toEpochMilli(), batchSize)); ResultSet rs = s.executeQuery()) {
-      while (rs.next()) ids.add(rs.getLong(1));
-    }
-    if (ids.isEmpty()) return 0;
-    String in = "(" + "?,".repeat(ids.size() - 1) + "?)";
-    List<Object> params = new ArrayList<>(ids);
-    // Children first: the foreign keys cascade too, but saying it keeps the purge correct on a
-    // connection where foreign keys were left off.
-    for (String table : List.of("github_actions", "claude_analyses")) {
-      try (PreparedStatement s = prepare(c, "DELETE FROM " + table + " WHERE event_id IN " + in, params)) {
-        s.executeUpdate();
-      }
-    }
-    try (PreparedStatement s = prepare(c, "DELETE FROM webhook_events WHERE id IN " + in, params)) {
-      return s.executeUpdate();
-    }
+    return new Retention(db).delete(PURGED_BY_DEFAULT, now.minus(olderThan), batchSize, progress);
   }
 
   private static List<AnalysisRow> analyses(Connection c, long eventId) throws SQLException {

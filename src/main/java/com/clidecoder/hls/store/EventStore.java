@@ -60,6 +60,8 @@ public final class EventStore {
 
   private final Database db;
 
+  static final String SKIPPED_PREFIX = "skipped: ";
+
   public EventStore(Database db) {
     this.db = db;
   }
@@ -207,8 +209,9 @@ public final class EventStore {
     finish(id, EventStatus.COMPLETED, null, now);
   }
 
+  /** Stored as {@code skipped: <reason>}: a skip is a decision, not an error, and reads as one. */
   public void markSkipped(long id, String reason, Instant now) {
-    finish(id, EventStatus.SKIPPED, reason, now);
+    finish(id, EventStatus.SKIPPED, SKIPPED_PREFIX + reason, now);
   }
 
   public void markFailed(long id, String error, Instant now) {

@@ -126,15 +126,19 @@ public final class Migrations {
     }
   }
 
-  /** Splits a migration into statements: each ends with ';' at the end of a line; '--' lines are comments. */
+  /**
+   * Splits a migration into statements: each ends with ';' at the end of a line; '--' lines are comments.
+   * A {@code CREATE TRIGGER} holds statements of its own and ends at its {@code END;} line.
+   */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String line : sql.split("\n")) {
       String trimmed = line.strip();
       if (trimmed.startsWith("--") || trimmed.isEmpty()) continue;
+      boolean trigger = (current.isEmpty() ? trimmed : current.toString().strip()).toUpperCase().startsWith("CREATE TRIGGER");
       current.append(line).append('\n');
-      if (trimmed.endsWith(";")) {
+      if (trigger ? trimmed.equalsIgnoreCase("END;") : trimmed.endsWith(";")) {
         out.add(current.toString().strip());
         current.setLength(0);
       }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Aggregate queries over the queue and {@code daily_stats}. All calls block. */
 public final class StatsStore {
@@ -17,28 +18,32 @@ public final class StatsStore {
     this.db = db;
   }
 
+  /**
+   * The /stats figures from {@code event_counts} (kept by triggers, migration 007) and the partial index
+   * of waiting rows: a few rows read whatever the size of webhook_events.
+   */
   public QueueStats queueStats(Instant now) {
     return db.read(c -> {
       Map<String, Long> byStatus = new LinkedHashMap<>();
       for (EventStatus s : EventStatus.values()) byStatus.put(s.code, 0L);
-      Map<String, Long> byType = new LinkedHashMap<>();
+      Map<String, Long> byType = new TreeMap<>();
+      long timed = 0;
+      long processingMs = 0;
       try (Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT status, COUNT(*) FROM webhook_events GROUP BY status")) {
-          while (rs.next()) byStatus.put(rs.getString(1), rs.getLong(2));
-        }
         try (ResultSet rs = s.executeQuery(
-            "SELECT event_type, COUNT(*) FROM webhook_events GROUP BY event_type ORDER BY event_type")) {
-          while (rs.next()) byType.put(rs.getString(1), rs.getLong(2));
+            "SELECT status, event_type, events, timed_events, processing_ms FROM event_counts WHERE events > 0")) {
+          while (rs.next()) {
+            byStatus.merge(rs.getString(1), rs.getLong(3), Long::sum);
+            byType.merge(rs.getString(2), rs.getLong(3), Long::sum);
+            if (EventStatus.COMPLETED.code.equals(rs.getString(1))) {
+              timed += rs.getLong(4);
+              processingMs += rs.getLong(5);
+            }
+          }
         }
-        double avg;
-        try (ResultSet rs = s.executeQuery(
-            "SELECT AVG(completed_at - started_at) FROM webhook_events"
-                + " WHERE status = 'completed' AND started_at IS NOT NULL")) {
-          avg = rs.next() ? rs.getDouble(1) / 1000.0 : 0.0;
-        }
+        double avg = timed == 0 ? 0.0 : processingMs / (double) timed / 1000.0;
         Optional<Long> oldest;
-        try (ResultSet rs = s.executeQuery(
-            "SELECT MIN(created_at) FROM webhook_events WHERE status IN ('pending', 'retry')")) {
+        try (ResultSet rs = s.executeQuery("SELECT MIN(created_at) FROM " + WAITING_SINCE)) {
           long min = rs.next() ? rs.getLong(1) : 0;
           oldest = rs.wasNull() || min == 0
               ? Optional.empty()
@@ -52,6 +57,10 @@ public final class StatsStore {
       }
     });
   }
+
+  /** Waiting rows through their partial index on created_at (named, so a plan change cannot bring back the scan). */
+  static final String WAITING_SINCE =
+      "webhook_events INDEXED BY idx_events_waiting_since WHERE status IN ('pending', 'retry')";
 
   /** Claude's analyses that had a classifier hint: how many, and how many agreed with it. */
   public record TriageComparison(long compared, long agreed) {
@@ -69,6 +78,19 @@ public final class StatsStore {
         return new TriageComparison(rs.getLong(1), rs.getLong(2));
       }
     });
+  }
+
+  /** Bytes on disk: the database file plus its write-ahead log (the WAL can grow large between checkpoints). */
+  public long databaseSizeBytes() {
+    return sizeOf(db.path()) + sizeOf(db.path().resolveSibling(db.path().getFileName() + "-wal"));
+  }
+
+  private static long sizeOf(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0; // no WAL right after a checkpoint that truncated it
+    }
   }
 
   /** Spend recorded for the UTC day of {@code now}: what the daily budget is checked against. */

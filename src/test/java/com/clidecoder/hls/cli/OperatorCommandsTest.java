@@ -241,4 +241,35 @@ class OperatorCommandsTest {
     assertEquals(1, svc.seed.count("SELECT COUNT(*) FROM claude_analyses WHERE event_id = " + done),
         "the recent event's analysis stays");
   }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void purgeByStatusDeletesFailedEventsByAgeThenAllAndStatsFollow() {
+    Instant old = Instant.now().minus(Duration.ofDays(45));
+    long oldFailed = svc.seed.heldIssue("octo/fail", 1, "old failure", old);
+    svc.seed.failed(oldFailed, "GitHub: 404", old);
+    long recentFailed = svc.seed.heldIssue("octo/fail", 2, "recent failure", Instant.now());
+    svc.seed.failed(recentFailed, "GitHub: 404", Instant.now());
+    // Recent, so the other purge test (same run, same file) does not count it among its old ones.
+    long oldDone = svc.seed.heldIssue("octo/fail", 3, "recent success", Instant.now());
+    svc.seed.completed(oldDone, Instant.now());
+
+    Run byAge = hls("purge", "--status", "failed", "--older-than", "30d");
+    assertEquals(0, byAge.exit(), byAge.err());
+    assertTrue(byAge.out().startsWith("purged 1 failed event older than 30 days"), byAge.out());
+    assertEquals(0, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE id = " + oldFailed));
+    assertEquals(1, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE id = " + recentFailed), "too recent");
+    assertTrue(svc.get("/metrics").body().contains("hls_retention_last_run_deleted 1.0"), "the last purge's count");
+
+    Run all = hls("purge", "--status", "failed");
+    assertEquals(0, all.exit(), all.err());
+    assertEquals(0, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE status = 'failed'"));
+    assertEquals(1, svc.seed.count("SELECT COUNT(*) FROM webhook_events WHERE id = " + oldDone), "completed ones stay");
+    String stats = svc.get("/stats").body();
+    assertTrue(stats.contains("\"failed\":0"), "the counters follow the purge: " + stats);
+
+    Run bad = hls("purge", "--status", "pending");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--status takes completed, failed or skipped"), bad.err());
+  }
 }

@@ -29,6 +29,11 @@ class ConfigValidationTest {
   }
 
   @Test
+  void retentionOfSecondsIsRefusedNotTakenAsAPurgeOfEverything() {
+    assertOnlyProblem("hls.database.retention = 90s", "hls.database.retention", "whole days such as 90d");
+  }
+
+  @Test
   void unknownEventNameInARepository() {
     assertOnlyProblem("hls.repositories = [{ name = \"o/r\", events = [issues, push] }]",
         "hls.repositories.0.events: \"push\" is not valid", "issues, pull_request, pull_request_review, workflow_run");

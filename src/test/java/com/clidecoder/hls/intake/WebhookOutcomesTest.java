@@ -44,7 +44,8 @@ class WebhookOutcomesTest extends JupiterRouteTest {
   }
 
   private TestRouteResult post(IntakeHarness h, HttpRequest request) {
-    WebhookRoute route = new WebhookRoute(() -> h.config, h.writer, () -> {}, (type, outcome) -> outcomes.add(type + ":" + outcome));
+    WebhookRoute route = new WebhookRoute(() -> h.config, h.writer, () -> {}, (type, outcome) -> outcomes.add(type + ":" + outcome),
+        refusal -> outcomes.add("refused:" + refusal.label));
     return testRoute(route.route()).run(request);
   }
 
@@ -60,6 +61,11 @@ class WebhookOutcomesTest extends JupiterRouteTest {
     assertEquals(202, post(h, signed).statusCode());
     assertEquals(200, post(h, signed).statusCode());
     assertEquals(200, post(h, json("ping", "o-2", ping).addHeader(RawHeader.create("X-Hub-Signature-256", pingSignature))).statusCode());
+    byte[] broken = "{\"action\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    HttpRequest signedBroken = json("issues", "o-7", broken).addHeader(RawHeader.create("X-Hub-Signature-256",
+        new SignatureVerifier(com.clidecoder.hls.config.Secret.of("s3cret")).sign(broken)));
+    assertEquals(400, post(h, signedBroken).statusCode());
+    assertEquals(401, post(h, json("made_up_event", "o-8", body)).statusCode());
     assertEquals(401, post(h, json("issues", "o-3", body)).statusCode());
     assertEquals(400, post(h, json(null, "o-4", body)).statusCode());
     assertEquals(400, post(h, json("Not An Event", "o-5", body)).statusCode());
@@ -67,9 +73,11 @@ class WebhookOutcomesTest extends JupiterRouteTest {
     assertEquals(415, post(h, WebhookRouteTest.delivery("pull_request", "o-6", HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "x"))).statusCode());
     assertEquals(405, post(h, HttpRequest.GET("/webhook")).statusCode());
 
-    assertEquals(List.of("issues:queued", "issues:duplicate", "ping:ignored", "issues:rejected", "unknown:rejected",
-        "unknown:rejected", "issues:rejected", "pull_request:rejected"), outcomes,
-        "the 405 is not a delivery and is not reported");
+    // Refusals are reported by reason class; by event type only once the signature is good, so an
+    // unsigned request's X-GitHub-Event reaches no label.
+    assertEquals(List.of("issues:queued", "issues:duplicate", "ping:ignored", "refused:payload", "issues:rejected",
+        "refused:signature", "refused:signature", "refused:headers", "refused:headers", "refused:headers",
+        "refused:media_type"), outcomes, "the 405 is not a delivery and is not reported");
   }
 
   @Test
@@ -84,7 +92,7 @@ class WebhookOutcomesTest extends JupiterRouteTest {
       assertEquals(503, status, r.entityString());
       assertEquals("the delivery was not committed within 1s; retry later", reply(r).get("reason").asText());
       assertTrue(tookMillis >= 1000, "answered after the timeout, not before: " + tookMillis + " ms");
-      assertEquals(List.of("issues:unavailable"), outcomes);
+      assertEquals(List.of("refused:unavailable", "issues:unavailable"), outcomes);
     }
     // The writer was still waiting for the lock; its late commit stands, and GitHub's retry is a duplicate.
     TestRouteResult retry = post(h, json("issues", "slow-1", body));

@@ -176,6 +176,20 @@ class PipelineActorTest {
     awaitStatus(bot, EventStatus.SKIPPED);
     awaitStatus(green, EventStatus.SKIPPED);
     analyst.expectNoMessage(Duration.ofMillis(300));
+    // A skip reads as the decision it is, not as an error.
+    assertEquals("skipped: issues action 'edited' is not analysed", errorMessage(edited));
+    assertTrue(errorMessage(bot).startsWith("skipped: caused by a bot"), errorMessage(bot));
+    assertEquals("skipped: workflow run concluded 'success', not a failure", errorMessage(green));
+  }
+
+  private String errorMessage(long id) {
+    return db.read(c -> {
+      try (Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT error_message FROM webhook_events WHERE id = " + id)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
   }
 
   @Test

@@ -139,7 +139,7 @@ class EventStoreLifecycleTest {
     events.markSkipped(skipped, "action labeled is not analysed", T0.plusSeconds(1));
     events.markCompleted(done, T0.plusSeconds(2));
 
-    assertEquals("skipped|action labeled is not analysed|" + T0.plusSeconds(1).toEpochMilli(),
+    assertEquals("skipped|skipped: action labeled is not analysed|" + T0.plusSeconds(1).toEpochMilli(),
         row(skipped, "status || '|' || error_message || '|' || completed_at"));
     assertEquals("completed|" + T0.plusSeconds(2).toEpochMilli(), row(done, "status || '|' || completed_at"));
     assertNull(StoreFixture.stringValue(db, "SELECT lease_owner FROM webhook_events WHERE id = ?", skipped));
