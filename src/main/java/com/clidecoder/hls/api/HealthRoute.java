@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
 import com.clidecoder.hls.store.Database;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +19,27 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /health}: {@code ok} while the database answers and analysis runs, {@code degraded}
- * (still 200) while analysis is paused (budget, bad key, spend limit), {@code down} (503) when the
+ * (still 200) while analysis is paused (budget, bad key, spend limit, Anthropic outage) or GitHub
+ * refuses the token, {@code down} (503) when the
  * database does not answer or its last write failed for a reason of the file (locked, read-only, full).
  */
 public final class HealthRoute {
-  /** What the pipeline reports: why analysis is paused, if it is, and its figures. */
-  public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {}
+  /**
+   * What the pipeline reports: why analysis is paused, if it is, and its figures; since when it is
+   * paused, GitHub's state ({@code live}, {@code dry-run}, {@code paused: <why>}), since when that is
+   * paused and when the token expires, when known.
+   */
+  public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures,
+      Optional<Instant> analysisPausedSince, String github, Optional<Instant> githubPausedSince,
+      Optional<Instant> githubTokenExpiresAt) {
+    public PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {
+      this(pausedBecause, figures, Optional.empty(), "live", Optional.empty(), Optional.empty());
+    }
+
+    boolean githubPaused() {
+      return github.startsWith("paused");
+    }
+  }
 
   private final Database db;
   private final Executor jdbc;
@@ -52,12 +68,21 @@ public final class HealthRoute {
       Map<String, Object> body = new LinkedHashMap<>();
       String analysisState = p.map(h -> h.pausedBecause().map(r -> "paused: " + r).orElse("running"))
           .orElse("unknown: the pipeline did not answer");
-      boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent();
+      boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent() || p.get().githubPaused();
       body.put("status", !up ? "down" : degraded ? "degraded" : "ok");
       body.put("database", !readable ? "unreachable" : writeTrouble.map(w -> "writes failing: " + w).orElse("ok"));
       body.put("analysis", analysisState);
+      p.ifPresent(h -> outageFields(h, body));
       p.ifPresent(h -> body.put("pipeline", h.figures()));
       return body;
     });
+  }
+
+  /** The fields of the outage pauses (monitors read these names); a time only when there is one. */
+  private static void outageFields(PipelineHealth h, Map<String, Object> body) {
+    h.analysisPausedSince().ifPresent(t -> body.put("analysis_paused_since", t.toString()));
+    body.put("github", h.github());
+    h.githubPausedSince().ifPresent(t -> body.put("github_paused_since", t.toString()));
+    h.githubTokenExpiresAt().ifPresent(t -> body.put("github_token_expires_at", t.toString()));
   }
 }

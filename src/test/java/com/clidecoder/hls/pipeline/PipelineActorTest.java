@@ -59,6 +59,7 @@ class PipelineActorTest {
   private ActionStore actions;
   private TestProbe<ClaudeAnalyst.Command> analyst;
   private TestProbe<GitHubActuator.Command> actuator;
+  private ActorRef<GitHubActuator.Access> githubAccess;
   private final List<ActorRef<QueueSupervisor.Command>> spawned = new java.util.ArrayList<>();
 
   @AfterAll
@@ -90,6 +91,8 @@ class PipelineActorTest {
   private ActorRef<QueueSupervisor.Command> spawn(ConfigLoader.Loaded loaded, Pipeline pipeline) {
     ActorRef<QueueSupervisor.Command> ref = testKit.spawn(QueueSupervisor.create(loaded.hls(), pipeline));
     spawned.add(ref);
+    // The supervisor asks the actuator at start to be told when GitHub refuses the token.
+    githubAccess = actuator.expectMessageClass(GitHubActuator.WatchAccess.class).replyTo();
     return ref;
   }
 
