@@ -373,6 +373,122 @@ class PipelineActorTest {
     assertTrue(later > 0);
   }
 
+  private QueueSupervisor.Status status(ActorRef<QueueSupervisor.Command> supervisor) {
+    TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
+    supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
+    return status.receiveMessage();
+  }
+
+  private String errorOf(long id) {
+    return db.read(c -> {
+      try (Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT error_message FROM webhook_events WHERE id = " + id)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+  }
+
+  private static final String LIVE = "hls.github.token = \"ghp_pipeline_test_only\"\n";
+
+  @Test
+  void anthropicOutagePausesAnalysisThenResumesWithoutCountingAnAttempt() {
+    ActorRef<QueueSupervisor.Command> supervisor = start("");
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    long y = enqueueIssue("acme/lib", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    String refused = "cannot connect to https://api.anthropic.com: connection refused";
+    a.replyTo().tell(new ClaudeAnalyst.Failed(a.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE, refused,
+        Optional.of(Duration.ofSeconds(1))));
+    b.replyTo().tell(new ClaudeAnalyst.Failed(b.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE, refused,
+        Optional.of(Duration.ofSeconds(1))));
+    awaitStatus(x, EventStatus.PENDING);
+    awaitStatus(y, EventStatus.PENDING);
+    QueueSupervisor.Status paused = status(supervisor);
+    assertEquals("paused: Anthropic unavailable: " + refused, paused.analysis());
+    Instant since = paused.analysisPausedSince().orElseThrow();
+
+    // After the probe time the events are analysed again; the pause shows (since the start) until one is answered.
+    ClaudeAnalyst.Analyse again = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    assertEquals(Optional.of(since), status(supervisor).analysisPausedSince());
+    again.replyTo().tell(analysed(again.request().eventId(), List.of(), ""));
+    ClaudeAnalyst.Analyse other = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    other.replyTo().tell(analysed(other.request().eventId(), List.of(), ""));
+    awaitStatus(x, EventStatus.COMPLETED);
+    awaitStatus(y, EventStatus.COMPLETED);
+    assertEquals(List.of(0, 0), List.of(events.find(x).orElseThrow().retryCount(), events.find(y).orElseThrow().retryCount()),
+        "an outage is not the events' failed attempt");
+    QueueSupervisor.Status resumed = status(supervisor);
+    assertEquals("running", resumed.analysis());
+    assertEquals(Optional.empty(), resumed.analysisPausedSince());
+  }
+
+  @Test
+  void refusedGitHubTokenReturnsTheEventAndStopsClaudeCallsUntilItIsAccepted() {
+    ActorRef<QueueSupervisor.Command> supervisor = start(LIVE);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    a.replyTo().tell(analysed(x, List.of("bug"), "A comment."));
+    GitHubActuator.Perform label = actuator.expectMessageClass(GitHubActuator.Perform.class);
+    String why = "GitHub refused the token (401 Bad credentials)";
+    // The actuator tells the watchers first, then answers the action.
+    githubAccess.tell(new GitHubActuator.Access(Optional.of(why), Optional.of(Instant.now()), Optional.empty()));
+    label.replyTo().tell(new GitHubActuator.TokenRefused(x, "add labels to acme/app#1: " + why));
+    awaitStatus(x, EventStatus.PENDING);
+    assertEquals(0, events.find(x).orElseThrow().retryCount(), "the token's fault, not the event's");
+
+    long y = enqueueIssue("acme/lib", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    analyst.expectNoMessage(Duration.ofMillis(800)); // no analysis paid for that could not be acted on
+    actuator.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(EventStatus.PENDING, events.statusOf(y).orElseThrow());
+    QueueSupervisor.Status s = status(supervisor);
+    assertEquals("paused: " + why, s.github());
+    assertTrue(s.githubPausedSince().isPresent());
+    assertEquals("running", s.analysis());
+
+    githubAccess.tell(GitHubActuator.Access.LIVE);
+    // x reuses its stored analysis (no second Claude call); its label may have landed, so the actuator is told.
+    GitHubActuator.Perform retried = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(10));
+    assertEquals(x, retried.eventId());
+    assertTrue(retried.mayHaveLanded());
+    retried.replyTo().tell(new GitHubActuator.Done(x, retried.action(), Optional.empty(), List.of(), false));
+    performDone("77");
+    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    assertEquals(y, b.request().eventId());
+    b.replyTo().tell(analysed(y, List.of(), ""));
+    awaitStatus(x, EventStatus.COMPLETED);
+    awaitStatus(y, EventStatus.COMPLETED);
+    assertEquals("live", status(supervisor).github());
+  }
+
+  @Test
+  void aRefusedTokenDoesNotHoldDryRun() {
+    ActorRef<QueueSupervisor.Command> supervisor = start("hls.github.dry-run = true\n" + LIVE);
+    githubAccess.tell(new GitHubActuator.Access(Optional.of("GitHub refused the token"), Optional.of(Instant.now()),
+        Optional.empty()));
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    assertEquals(x, analyst.expectMessageClass(ClaudeAnalyst.Analyse.class).request().eventId());
+    assertEquals("dry-run", status(supervisor).github());
+  }
+
+  @Test
+  void aGitHubAnswerAboutTheEventItselfStillFailsIt() {
+    ActorRef<QueueSupervisor.Command> supervisor = start(LIVE);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    analyst.expectMessageClass(ClaudeAnalyst.Analyse.class).replyTo().tell(analysed(x, List.of("bug"), ""));
+    GitHubActuator.Perform label = actuator.expectMessageClass(GitHubActuator.Perform.class);
+    label.replyTo().tell(new GitHubActuator.Failed(x, false, "add labels to acme/app#1: GitHub 404: Not Found",
+        Optional.empty()));
+    awaitStatus(x, EventStatus.FAILED);
+    assertEquals("GitHub: add labels to acme/app#1: GitHub 404: Not Found", errorOf(x));
+  }
+
   @Test
   void spentBudgetPausesAnalysisAndEventsWait() {
     ActorRef<QueueSupervisor.Command> supervisor =
