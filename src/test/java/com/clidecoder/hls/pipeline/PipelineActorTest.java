@@ -342,24 +342,32 @@ class PipelineActorTest {
     ask.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.PERMANENT,
         "400 invalid_request_error: prompt is too long", Optional.empty()));
     awaitStatus(id, EventStatus.FAILED);
-    String error = db.read(c -> {
-      try (Statement s = c.createStatement();
-          var rs = s.executeQuery("SELECT error_message FROM webhook_events WHERE id = " + id)) {
-        rs.next();
-        return rs.getString(1);
-      }
-    });
+    String error = errorOf(id);
     assertTrue(error.contains("prompt is too long"), error);
+  }
+
+  /** Two repositories' events, both handed to the analyst. */
+  private record TwoAnalysing(ActorRef<QueueSupervisor.Command> supervisor, long x, long y,
+      ClaudeAnalyst.Analyse a, ClaudeAnalyst.Analyse b) {}
+
+  private TwoAnalysing twoAnalysing(String hocon) {
+    ActorRef<QueueSupervisor.Command> supervisor = start(hocon);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    long y = enqueueIssue("acme/lib", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    return new TwoAnalysing(supervisor, x, y, a, b);
   }
 
   @Test
   void badApiKeyPausesAnalysisAndReturnsTheEventUntouched() {
-    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.backoff.max = 1h");
-    long id = enqueueIssue("acme/app", 1, "opened", "x");
-    long later = enqueueIssue("acme/lib", 2, "opened", "y");
-    supervisor.tell(new QueueSupervisor.Wake());
-    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
-    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    TwoAnalysing two = twoAnalysing("hls.workers.backoff.max = 1h");
+    ActorRef<QueueSupervisor.Command> supervisor = two.supervisor();
+    long id = two.x();
+    long later = two.y();
+    ClaudeAnalyst.Analyse a = two.a();
+    ClaudeAnalyst.Analyse b = two.b();
     a.replyTo().tell(new ClaudeAnalyst.Failed(a.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_AUTH,
         "401 authentication_error", Optional.empty()));
     awaitStatus(a.request().eventId(), EventStatus.PENDING);
@@ -393,17 +401,14 @@ class PipelineActorTest {
 
   @Test
   void anthropicOutagePausesAnalysisThenResumesWithoutCountingAnAttempt() {
-    ActorRef<QueueSupervisor.Command> supervisor = start("");
-    long x = enqueueIssue("acme/app", 1, "opened", "x");
-    long y = enqueueIssue("acme/lib", 2, "opened", "y");
-    supervisor.tell(new QueueSupervisor.Wake());
-    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
-    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    TwoAnalysing two = twoAnalysing("");
+    ActorRef<QueueSupervisor.Command> supervisor = two.supervisor();
+    long x = two.x(), y = two.y();
     String refused = "cannot connect to https://api.anthropic.com: connection refused";
-    a.replyTo().tell(new ClaudeAnalyst.Failed(a.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE, refused,
-        Optional.of(Duration.ofSeconds(1))));
-    b.replyTo().tell(new ClaudeAnalyst.Failed(b.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE, refused,
-        Optional.of(Duration.ofSeconds(1))));
+    for (ClaudeAnalyst.Analyse ask : List.of(two.a(), two.b())) {
+      ask.replyTo().tell(new ClaudeAnalyst.Failed(ask.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE,
+          refused, Optional.of(Duration.ofSeconds(1))));
+    }
     awaitStatus(x, EventStatus.PENDING);
     awaitStatus(y, EventStatus.PENDING);
     QueueSupervisor.Status paused = status(supervisor);
