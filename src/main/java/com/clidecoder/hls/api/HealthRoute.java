@@ -11,6 +11,7 @@ import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.MonitorQueries;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /health}: {@code ok} while the database answers and analysis runs, {@code degraded}
- * (still 200) while analysis is paused (budget, bad key, spend limit), {@code down} (503) when the
+ * (still 200) while analysis is paused (budget, bad key, spend limit, Anthropic outage) or GitHub
+ * refuses the token, {@code down} (503) when the
  * database does not answer or its last write failed for a reason of the file (locked, read-only, full).
  * It also carries what {@code bin/hls monitor} alerts on: events failed in a recent window
  * ({@code ?window=1h} by default, up to 30 days) and the age of the oldest waiting event.
@@ -31,8 +33,22 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class HealthRoute {
   static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
   static final Duration MAX_WINDOW = Duration.ofDays(30);
-  /** What the pipeline reports: why analysis is paused, if it is, and its figures. */
-  public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {}
+  /**
+   * What the pipeline reports: why analysis is paused, if it is, and its figures; since when it is
+   * paused, GitHub's state ({@code live}, {@code dry-run}, {@code paused: <why>}), since when that is
+   * paused and when the token expires, when known.
+   */
+  public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures,
+      Optional<Instant> analysisPausedSince, String github, Optional<Instant> githubPausedSince,
+      Optional<Instant> githubTokenExpiresAt) {
+    public PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {
+      this(pausedBecause, figures, Optional.empty(), "live", Optional.empty(), Optional.empty());
+    }
+
+    boolean githubPaused() {
+      return github.startsWith("paused");
+    }
+  }
 
   private final Database db;
   private final Executor jdbc;
@@ -76,10 +92,11 @@ public final class HealthRoute {
       Map<String, Object> body = new LinkedHashMap<>();
       String analysisState = p.map(h -> h.pausedBecause().map(r -> "paused: " + r).orElse("running"))
           .orElse("unknown: the pipeline did not answer");
-      boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent();
+      boolean degraded = p.isEmpty() || p.get().pausedBecause().isPresent() || p.get().githubPaused();
       body.put("status", !up ? "down" : degraded ? "degraded" : "ok");
       body.put("database", !readable ? "unreachable" : writeTrouble.map(w -> "writes failing: " + w).orElse("ok"));
       body.put("analysis", analysisState);
+      p.ifPresent(h -> outageFields(h, body));
       p.ifPresent(h -> body.put("pipeline", h.figures()));
       return body;
     }).thenCombine(queue, (body, figures) -> {
@@ -96,5 +113,13 @@ public final class HealthRoute {
     figures.put("failed_recent", failed);
     figures.put("oldest_pending_age_seconds", monitor.oldestWaiting(clock.instant()).map(Duration::getSeconds).orElse(null));
     return figures;
+  }
+
+  /** The fields of the outage pauses (monitors read these names); a time only when there is one. */
+  private static void outageFields(PipelineHealth h, Map<String, Object> body) {
+    h.analysisPausedSince().ifPresent(t -> body.put("analysis_paused_since", t.toString()));
+    body.put("github", h.github());
+    h.githubPausedSince().ifPresent(t -> body.put("github_paused_since", t.toString()));
+    h.githubTokenExpiresAt().ifPresent(t -> body.put("github_token_expires_at", t.toString()));
   }
 }

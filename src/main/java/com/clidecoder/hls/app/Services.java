@@ -65,7 +65,8 @@ record Services(
             supervisor, QueueSupervisor.GetStatus::new, Duration.ofSeconds(3), system.scheduler())
         .thenApply(s -> new HealthRoute.PipelineHealth(s.pausedBecause(), Map.of(
             "in_flight", s.inFlight(), "analysing", s.analysing(),
-            "max_concurrent_analyses", s.maxConcurrentAnalyses(), "repository_actors", s.repositoryActors())));
+            "max_concurrent_analyses", s.maxConcurrentAnalyses(), "repository_actors", s.repositoryActors()),
+            s.analysisPausedSince(), s.github(), s.githubPausedSince(), s.githubTokenExpiresAt()));
   }
 
   private static ReloadRoute.Outcome outcome(ConfigReloader.Result result) {

@@ -4,16 +4,15 @@ import com.clidecoder.hls.claude.AnalysisOutcome.Failure;
 import com.clidecoder.hls.claude.ClaudeAnalyst.FailureKind;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.config.Secret;
+import com.clidecoder.hls.domain.TransportFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -24,7 +23,10 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.Materializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Non-blocking client of the Anthropic Messages API ({@code POST {api-url}/v1/messages}) on pekko-http's
@@ -33,6 +35,22 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class AnthropicClient {
   static final String ANTHROPIC_VERSION = "2023-06-01";
+  private static final Logger log = LoggerFactory.getLogger(AnthropicClient.class);
+
+  /**
+   * How an outage (no connection, no answer in time, 5xx, 529) is retried inside one call before it
+   * becomes {@link FailureKind#PAUSE_OUTAGE}: {@code attempts} in all, waiting {@code delay} x the attempt
+   * number between them (10 s then 20 s: a blip of half a minute is absorbed without a pause), or the
+   * answer's retry-after when longer. While paused the pipeline probes every {@code probeEvery}.
+   */
+  public record OutageRetry(int attempts, Duration delay, Duration probeEvery) {
+    public static final OutageRetry DEFAULT = new OutageRetry(3, Duration.ofSeconds(10), Duration.ofSeconds(30));
+
+    Duration before(int attempt, Optional<Duration> retryAfter) {
+      Duration d = delay.multipliedBy(attempt - 1);
+      return retryAfter.filter(r -> r.compareTo(d) > 0).orElse(d);
+    }
+  }
 
   private final ActorSystem<?> system;
   private final HlsConfig.Claude config;
@@ -40,6 +58,7 @@ public final class AnthropicClient {
   private final Clock clock;
   private final ConnectionPoolSettings pool;
   private final MessageReader reader;
+  private final OutageRetry outageRetry;
   /**
    * Runs the first step after each pekko-http future. Those are Scala futures seen as CompletableFutures,
    * whose plain thenApply/thenCompose run asynchronously on the JDK default: on 2 cores that starts a
@@ -48,7 +67,12 @@ public final class AnthropicClient {
   private final Executor continuations;
 
   public AnthropicClient(ActorSystem<?> system, HlsConfig.Claude config, Clock clock) {
+    this(system, config, clock, OutageRetry.DEFAULT);
+  }
+
+  public AnthropicClient(ActorSystem<?> system, HlsConfig.Claude config, Clock clock, OutageRetry outageRetry) {
     this.system = system;
+    this.outageRetry = outageRetry;
     this.config = config;
     this.apiKey = config.apiKey().orElseThrow(() -> new IllegalArgumentException(
         "hls.claude.api-key is not set: use the offline analyst instead"));
@@ -67,8 +91,31 @@ public final class AnthropicClient {
     this.continuations = system.executionContext();
   }
 
-  /** Sends one prompt; {@code analysisType} is stored with the result (the event type). */
+  /**
+   * Sends one prompt; {@code analysisType} is stored with the result (the event type). An outage is tried
+   * again up to {@link OutageRetry#attempts()} times; what it still is after that asks for a pause.
+   */
   public CompletionStage<AnalysisOutcome> analyse(String analysisType, Prompt prompt) {
+    return attempt(analysisType, prompt, 1);
+  }
+
+  private CompletionStage<AnalysisOutcome> attempt(String analysisType, Prompt prompt, int attempt) {
+    return once(analysisType, prompt).thenCompose(outcome -> {
+      if (!(outcome instanceof Failure f) || f.kind() != FailureKind.PAUSE_OUTAGE) return done(outcome);
+      if (attempt >= outageRetry.attempts()) {
+        Duration probe = f.retryAfter().filter(r -> r.compareTo(outageRetry.probeEvery()) > 0)
+            .orElse(outageRetry.probeEvery());
+        return done(new Failure(f.kind(), f.message(), Optional.of(probe), f.usage()));
+      }
+      Duration wait = outageRetry.before(attempt + 1, f.retryAfter());
+      log.info("event=anthropic_outage_retry attempt={} of={} in={} message=\"{}\"",
+          attempt, outageRetry.attempts(), wait, f.message());
+      return Patterns.after(wait, system.classicSystem().scheduler(), system.executionContext(),
+          () -> attempt(analysisType, prompt, attempt + 1));
+    });
+  }
+
+  private CompletionStage<AnalysisOutcome> once(String analysisType, Prompt prompt) {
     long started = System.nanoTime();
     String body = MessagesRequest.body(config.model(), config.maxTokens(), config.outputMode(), prompt);
     HttpRequest request = HttpRequest.POST(endpoint())
@@ -102,14 +149,22 @@ public final class AnthropicClient {
         }, continuations);
   }
 
-  /** Connection refused, reset, TLS failure, timeout: all transient from the queue's point of view. */
+  /**
+   * Connection refused, reset, TLS failure, timeout: an outage. The stored message is in words; the
+   * exception (which never carries the key: that is only in a header) goes to the log.
+   */
   private AnalysisOutcome transportFailure(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message = cause instanceof TimeoutException
-        ? "Anthropic request timed out after " + describe(config.requestTimeout())
-        : "Anthropic request failed: " + cause.getClass().getSimpleName()
-            + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-    return scrub(Failure.of(FailureKind.RETRYABLE, message));
+    String message = TransportFailure.describe(error, "Anthropic", config.apiUrl(), config.requestTimeout());
+    log.warn("event=anthropic_unreachable message=\"{}\" error=\"{}\"", message, scrubbed(error.toString()));
+    return scrub(Failure.of(FailureKind.PAUSE_OUTAGE, message));
+  }
+
+  private String scrubbed(String text) {
+    return text.replace(apiKey.reveal(), "****");
+  }
+
+  private static <T> CompletionStage<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
   }
 
   /** Belt and braces: whatever an error echoes, the key never reaches a message, a log or the database. */
@@ -122,9 +177,5 @@ public final class AnthropicClient {
 
   private String endpoint() {
     return config.apiUrl().toString().replaceAll("/+$", "") + "/v1/messages";
-  }
-
-  private static String describe(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 }

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * and rate-limit documentation: 429/5xx/529 are transient; a 429 <em>without</em> retry-after that
  * reports the spend cap ({@code error.details.error_code = enforced_spend_limit_reached}) lasts until the
  * cap resets, and a 400 saying a user-set usage limit is reached likewise, so both pause analysis
- * rather than burn every queued event's retries; 401/403 mean the key is wrong for everyone.
+ * rather than burn every queued event's retries; 401/403 mean the key is wrong for everyone. 5xx and
+ * 529 (overloaded) say nothing about the event: they are an outage, retried briefly by the client and
+ * then a pause ({@link FailureKind#PAUSE_OUTAGE}); their retry-after is kept for that retry.
  */
 final class ApiErrors {
   private static final Pattern SPEND_429 = Pattern.compile("(?i)(spend|usage)\\s+limit");
@@ -57,7 +59,8 @@ final class ApiErrors {
     ApiError error = ApiError.parse(body);
     String message = error.describe(status);
     FailureKind kind = kindOf(status, retryAfter.isPresent(), error);
-    return new Failure(kind, message, kind == FailureKind.RETRYABLE ? retryAfter : Optional.empty(), Optional.empty());
+    boolean waits = kind == FailureKind.RETRYABLE || kind == FailureKind.PAUSE_OUTAGE;
+    return new Failure(kind, message, waits ? retryAfter : Optional.empty(), Optional.empty());
   }
 
   private static FailureKind kindOf(int status, boolean hasRetryAfter, ApiError error) {
@@ -70,7 +73,8 @@ final class ApiErrors {
       return !hasRetryAfter && spend ? FailureKind.PAUSE_SPEND_LIMIT : FailureKind.RETRYABLE;
     }
     if (status == 400 && SPEND_400.matcher(error.message()).find()) return FailureKind.PAUSE_SPEND_LIMIT;
-    if (status == 408 || status == 409 || status >= 500) return FailureKind.RETRYABLE;
+    if (status >= 500) return FailureKind.PAUSE_OUTAGE; // 500, 502, 503, 504, 529 overloaded
+    if (status == 408 || status == 409) return FailureKind.RETRYABLE;
     return FailureKind.PERMANENT; // 400, 404, 413 and any other client error: the same request fails again
   }
 

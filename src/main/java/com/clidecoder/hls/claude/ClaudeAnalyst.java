@@ -65,7 +65,13 @@ public final class ClaudeAnalyst {
     /** The API key is refused (401/403): pause all analysis; events wait. */
     PAUSE_AUTH,
     /** The organisation's spend limit is reached: pause all analysis like the daily budget does. */
-    PAUSE_SPEND_LIMIT
+    PAUSE_SPEND_LIMIT,
+    /**
+     * Anthropic is unreachable, timing out or answering 5xx/529 after the client's short retry
+     * ({@link AnthropicClient.OutageRetry}): pause all analysis, probe after {@code retryAfter}; the
+     * event goes back untouched (the outage is not its fault, so no retry is counted).
+     */
+    PAUSE_OUTAGE
   }
 
   /** What one configuration needs: the config, and the client when there is a key. */
@@ -76,10 +82,12 @@ public final class ClaudeAnalyst {
   private final Clock clock;
   private final AtomicReference<HlsConfig.Claude> latest;
   private final Executor fileIo;
+  private final AnthropicClient.OutageRetry outageRetry;
 
-  private ClaudeAnalyst(
-      ActorContext<Command> ctx, OfflineAnalyst offline, Clock clock, AtomicReference<HlsConfig.Claude> latest) {
+  private ClaudeAnalyst(ActorContext<Command> ctx, OfflineAnalyst offline, Clock clock,
+      AtomicReference<HlsConfig.Claude> latest, AnthropicClient.OutageRetry outageRetry) {
     this.ctx = ctx;
+    this.outageRetry = outageRetry;
     this.offline = offline;
     this.clock = clock;
     this.latest = latest;
@@ -95,11 +103,17 @@ public final class ClaudeAnalyst {
   }
 
   public static Behavior<Command> create(HlsConfig.Claude config, OfflineAnalyst offline, Clock clock) {
+    return create(config, offline, clock, AnthropicClient.OutageRetry.DEFAULT);
+  }
+
+  /** @param outageRetry how an outage is retried within a call before analysis pauses (tests shorten it) */
+  public static Behavior<Command> create(HlsConfig.Claude config, OfflineAnalyst offline, Clock clock,
+      AnthropicClient.OutageRetry outageRetry) {
     return Behaviors.setup(outer -> {
       // Outside the supervisor so a restart after a bug keeps the last Reconfigure, not the start config.
       AtomicReference<HlsConfig.Claude> latest = new AtomicReference<>(config);
       return Behaviors.supervise(Behaviors.<Command>setup(ctx -> {
-            ClaudeAnalyst analyst = new ClaudeAnalyst(ctx, offline, clock, latest);
+            ClaudeAnalyst analyst = new ClaudeAnalyst(ctx, offline, clock, latest, outageRetry);
             return analyst.running(analyst.settings(latest.get()));
           }))
           .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
@@ -109,7 +123,7 @@ public final class ClaudeAnalyst {
   private Settings settings(HlsConfig.Claude config) {
     Optional<AnthropicClient> client = config.offline()
         ? Optional.empty()
-        : Optional.of(new AnthropicClient(ctx.getSystem(), config, clock));
+        : Optional.of(new AnthropicClient(ctx.getSystem(), config, clock, outageRetry));
     log.info("event=analyst_configured analyst={} model={} output_mode={} prompts_dir={}",
         config.offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC, config.offline() ? offline.model() : config.model(),
         config.outputMode().code, config.promptsDir());

@@ -85,6 +85,28 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   public record Failed(long eventId, boolean retryable, String message, Optional<Duration> retryAfter)
       implements Outcome {}
 
+  // ---- token refused (401): writes pause until GET /rate_limit passes (see TokenWatch) ----
+
+  /** GitHub refused the token: nothing was done; the event goes back to the queue untouched. */
+  public record TokenRefused(long eventId, String reason) implements Outcome {}
+
+  /** Tell {@code replyTo} the {@link Access} now and at every change. */
+  public record WatchAccess(ActorRef<Access> replyTo) implements Command {}
+
+  /** Whether writes are paused by a refused token (why, since when), and the token's announced expiry. */
+  public record Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt) {
+    public static final Access LIVE = new Access(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  private record ProbeDue() implements Command {}
+
+  private record Probed(GitHubResult<Boolean> result) implements Command {}
+
+  public static final Duration DEFAULT_PROBE_EVERY = Duration.ofSeconds(15);
+  private static final Object PROBE_TIMER = "probe";
+  private final TokenWatch token = new TokenWatch();
+  private final Duration probeEvery;
+
   /** The diff, or why there is none; {@code truncated} when it was cut at {@code diff-max-bytes}. */
   public record DiffResult(Optional<String> diff, Optional<String> error, boolean truncated) {
     public DiffResult(Optional<String> diff, Optional<String> error) {
@@ -127,15 +149,22 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   /** @param maxHold longest rate-limit pause that holds work rather than failing it retryable */
   public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold) {
+    return create(config, maxHold, DEFAULT_PROBE_EVERY);
+  }
+
+  /** @param probeEvery how often {@code GET /rate_limit} is tried while the token is refused */
+  public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold, Duration probeEvery) {
     Behavior<Command> actuator = Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new GitHubActuator(ctx, timers, config, maxHold)));
+        timers -> new GitHubActuator(ctx, timers, config, maxHold, probeEvery)));
     return Behaviors.supervise(actuator)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
   }
 
   private GitHubActuator(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig.GitHub config, Duration maxHold) {
+      ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig.GitHub config, Duration maxHold,
+      Duration probeEvery) {
     super(ctx);
+    this.probeEvery = probeEvery;
     this.timers = timers;
     this.maxHold = maxHold;
     this.config = config;
@@ -155,12 +184,22 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         .onMessage(FetchDiff.class, this::onFetchDiff)
         .onMessage(DiffFetched.class, this::onDiffFetched)
         .onMessage(Reconfigure.class, this::onReconfigure)
+        .onMessage(WatchAccess.class, m -> {
+          token.watch(m.replyTo());
+          return this;
+        })
+        .onMessage(ProbeDue.class, m -> probe())
+        .onMessage(Probed.class, this::onProbed)
         .build();
   }
 
   private Behavior<Command> onPerform(Perform p) {
     if (config.effectiveDryRun()) {
       DryRun.answer(p, config, labels.get(p.action().repository(), System.nanoTime(), config.labelsCacheTtl()));
+      return this;
+    }
+    if (token.refused()) {
+      p.replyTo().tell(new TokenRefused(p.eventId(), token.reason()));
       return this;
     }
     long paused = lane.pauseRemaining(System.nanoTime());
@@ -223,7 +262,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       pause(rl);
       waiting.forEach(w -> holdOrFail(w.perform(), w.holds(), () -> deferred.add(held(w))));
     } else {
-      waiting.forEach(w -> w.perform().replyTo().tell(Outcomes.failure(
+      waiting.forEach(w -> w.perform().replyTo().tell(Outcomes.of(
           w.perform().eventId(), "list the labels of " + m.key(), m.result(), false)));
     }
     return pumpLane();
@@ -314,9 +353,9 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       holdOrFail(job.perform(), job.holds(), () -> lane.requeueFirst(
           new Job(job.perform(), job.sent(), job.refused(), job.holds() + 1)));
     } else {
-      Failed f = Outcomes.failure(job.perform().eventId(), what, result, wasWrite);
-      log.warn("event=github_failed target={} event_id={} retryable={} message=\"{}\"",
-          job.sent().target(), job.perform().eventId(), f.retryable(), f.message());
+      Outcome f = Outcomes.of(job.perform().eventId(), what, result, wasWrite);
+      log.warn("event=github_failed target={} event_id={} outcome=\"{}\"", job.sent().target(),
+          job.perform().eventId(), f);
       reply(job, f);
     }
   }
@@ -355,6 +394,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   private Behavior<Command> onFetchDiff(FetchDiff m) {
     if (client.isEmpty()) {
       m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of("no token")));
+    } else if (token.refused()) {
+      m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(token.reason())));
     } else if (lane.primaryPaused(System.nanoTime())) {
       // A secondary pause is about content creation, so reads go on; an exhausted primary budget fails all.
       long remaining = lane.pauseRemaining(System.nanoTime());
@@ -385,9 +426,40 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     if (newToken) {
       labels.clear();
       lane.clearPause(System.nanoTime());
+      if (token.refused()) probe(); // the new token may be good: find out now
     }
     log.info("event=github_reconfigured mode={} api={}", mode(), next.apiUrl());
     return pumpLane();
+  }
+
+  /** Every answer passes here: a 401 pauses writes, a new expiry date is passed on. */
+  private <T> GitHubResult<T> observed(GitHubResult<T> result) {
+    if (result instanceof GitHubResult.HttpError<T> e && TokenWatch.isRefusal(e)) {
+      if (token.refusedBy(e, Instant.now())) {
+        timers.startTimerWithFixedDelay(PROBE_TIMER, new ProbeDue(), probeEvery);
+      }
+    }
+    client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    return result;
+  }
+
+  private Behavior<Command> probe() {
+    if (client.isPresent() && !config.effectiveDryRun()) {
+      getContext().pipeToSelf(client.get().rateLimit(), (r, err) -> new Probed(r != null ? r
+          : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName())));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onProbed(Probed m) {
+    client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    if (m.result() instanceof GitHubResult.Ok<Boolean>) {
+      timers.cancel(PROBE_TIMER);
+      token.accepted();
+    } else {
+      log.info("event=github_probe result=\"{}\"", m.result());
+    }
+    return this;
   }
 
   private GitHubClient liveClient() {
@@ -396,8 +468,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private <T> void pipe(CompletionStage<GitHubResult<T>> call, Function<GitHubResult<T>, Command> to) {
     // The client completes normally with a value; an exception here is a bug, reported as no answer.
-    getContext().pipeToSelf(call, (r, err) -> to.apply(r != null ? r
-        : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName())));
+    getContext().pipeToSelf(call, (r, err) -> to.apply(observed(r != null ? r
+        : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName()))));
   }
 
   private static void reply(Job job, Outcome outcome) {

@@ -3,6 +3,7 @@ package com.clidecoder.hls.github;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.config.Secret;
 import com.clidecoder.hls.domain.Json;
+import com.clidecoder.hls.domain.TransportFailure;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -40,6 +40,7 @@ import org.apache.pekko.util.ByteString;
  * actuator does). The token goes into the Authorization header only, never into a message.
  */
 public final class GitHubClient {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitHubClient.class);
   /** A pull request diff, cut at {@code diff-max-bytes} when {@code truncated}. */
   public record Diff(String text, boolean truncated) {}
 
@@ -66,6 +67,10 @@ public final class GitHubClient {
   private final Secret token;
   private final Duration timeout;
   private final int diffMaxBytes;
+  /** From {@code github-authentication-token-expiration}, sent on every answer for an expiring token. */
+  private final java.util.concurrent.atomic.AtomicReference<Instant> tokenExpiresAt =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final URI apiUrl;
 
   private GitHubClient(ActorSystem<?> system, URI apiUrl, Secret token, Duration timeout, int diffMaxBytes) {
     this.http = Http.get(system);
@@ -76,6 +81,17 @@ public final class GitHubClient {
     this.token = token;
     this.timeout = timeout;
     this.diffMaxBytes = diffMaxBytes;
+    this.apiUrl = apiUrl;
+  }
+
+  /** When GitHub said the token expires (warned once in the log when first seen); empty if it did not say. */
+  public Optional<Instant> tokenExpiresAt() {
+    return Optional.ofNullable(tokenExpiresAt.get());
+  }
+
+  /** {@code GET /rate_limit}: costs no quota, answers 401 while the token is refused; the probe of a pause. */
+  public CompletionStage<GitHubResult<Boolean>> rateLimit() {
+    return send(withHeaders(HttpRequest.GET(base + "/rate_limit"), JSON_MEDIA)).thenApply(r -> map(r, a -> true));
   }
 
   /** A client for {@code config}'s token; empty when there is none. */
@@ -128,10 +144,20 @@ public final class GitHubClient {
     HttpRequest request = withHeaders(
         HttpRequest.GET(base + "/repos/" + repository + "/pulls/" + number), DIFF_MEDIA);
     CompletionStage<GitHubResult<Diff>> stage = http.singleRequest(request).thenComposeAsync(response -> {
+      noteExpiry(response);
       if (response.status().isSuccess()) return readCapped(response).thenApply(GitHubResult.Ok::new);
       return strict(response).thenApply(a -> ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now()));
     }, continuations);
     return withTimeout(stage);
+  }
+
+  private void noteExpiry(HttpResponse response) {
+    response.getHeader("github-authentication-token-expiration")
+        .flatMap(h -> TokenExpiry.parse(h.value()))
+        .ifPresent(at -> {
+          Instant before = tokenExpiresAt.getAndSet(at);
+          if (!at.equals(before)) TokenExpiry.warn(at);
+        });
   }
 
   /** Reads the entity up to the cap, then cancels it (the connection is closed rather than drained). */
@@ -208,6 +234,7 @@ public final class GitHubClient {
   }
 
   private CompletionStage<Answer> strict(HttpResponse response) {
+    noteExpiry(response);
     return response.entity().toStrict(timeout.toMillis(), MAX_JSON_BYTES, materializer)
         .thenApplyAsync(e -> new Answer(response.status().intValue(), headers(response), e.getData().utf8String()),
             continuations);
@@ -223,12 +250,11 @@ public final class GitHubClient {
         .handle((r, err) -> err == null ? r : new GitHubResult.NoAnswer<>(describe(err)));
   }
 
+  /** In words for the stored reason; the exception itself goes to the log (it never holds the token). */
   private String describe(Throwable err) {
-    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-        ? err.getCause() : err;
-    if (cause instanceof TimeoutException) return "no answer within " + timeout.toMillis() + " ms";
-    String msg = cause.getMessage();
-    return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    String message = TransportFailure.describe(err, "GitHub", apiUrl, timeout);
+    log.warn("event=github_unreachable message=\"{}\" error=\"{}\"", message, err);
+    return message;
   }
 
   private static Map<String, String> headers(HttpResponse response) {

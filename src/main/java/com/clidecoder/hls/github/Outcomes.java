@@ -8,14 +8,25 @@ import java.util.Optional;
 final class Outcomes {
   private Outcomes() {}
 
+  /** A 401 is the token's fault, not the event's: the event goes back to wait for the token. */
+  static GitHubActuator.Outcome of(long eventId, String what, GitHubResult<?> result, boolean wasWrite) {
+    if (TokenWatch.isRefusal(result)) {
+      return new GitHubActuator.TokenRefused(eventId, what + ": " + failure(eventId, what, result, wasWrite).message());
+    }
+    return failure(eventId, what, result, wasWrite);
+  }
+
   /**
    * @param what the attempted call, e.g. {@code comment on o/r#1}
    * @param wasWrite a write with no answer may have landed; the message says so
    */
   static GitHubActuator.Failed failure(long eventId, String what, GitHubResult<?> result, boolean wasWrite) {
     if (result instanceof GitHubResult.HttpError<?> e) {
-      // The token is wrong for every call: permanent for the event, and the message says what to fix.
-      if (e.status() == 401) return new GitHubActuator.Failed(eventId, false, "bad token", Optional.empty());
+      // Only reached for a diff: an action's 401 is a TokenRefused (see of), the event waits.
+      if (e.status() == 401) {
+        return new GitHubActuator.Failed(eventId, true, "GitHub refused the token (401 " + e.message() + ")",
+            Optional.empty());
+      }
       boolean retryable = e.status() >= 500 || e.status() == 408;
       return new GitHubActuator.Failed(
           eventId, retryable, what + ": GitHub " + e.status() + ": " + e.message(), Optional.empty());

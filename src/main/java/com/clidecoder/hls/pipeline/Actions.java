@@ -48,6 +48,7 @@ final class Actions {
   private static String outcomeName(GitHubActuator.Outcome outcome) {
     if (outcome instanceof GitHubActuator.Done d) return d.dryRun() ? "dry_run" : "done";
     if (outcome instanceof GitHubActuator.Refused) return "refused";
+    if (outcome instanceof GitHubActuator.TokenRefused) return "token_refused";
     GitHubActuator.Failed f = (GitHubActuator.Failed) outcome;
     return f.retryAfter().isPresent() ? "rate_limited" : f.retryable() ? "retryable_error" : "failed";
   }
@@ -62,6 +63,8 @@ final class Actions {
       String reason = d.refused().isEmpty() ? null : "refused by policy: " + String.join("; ", d.refused());
       update = () -> actor.pipeline().actions().record(eventId, d.sent(), ActionStatus.DONE, d.dryRun(), reason,
           d.githubId().orElse(null), actor.now());
+    } else if (outcome instanceof GitHubActuator.TokenRefused t) {
+      return Failures.tokenRefused(actor, job, t.reason());
     } else if (outcome instanceof GitHubActuator.Refused r) {
       update = () -> actor.pipeline().actions().record(eventId, action, ActionStatus.REFUSED,
           job.config().github().effectiveDryRun(), r.reason(), null, actor.now());

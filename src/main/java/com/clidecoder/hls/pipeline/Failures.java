@@ -11,7 +11,8 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * How a failed attempt ends for {@link RepoActor}: retried later with backoff (durably, in the store),
- * failed for good, or returned untouched while analysis pauses (bad key, spend limit).
+ * failed for good, or returned untouched while analysis pauses (bad key, spend limit, Anthropic outage)
+ * or GitHub refuses the token. An event fails only for its own reasons.
  */
 final class Failures {
   private Failures() {}
@@ -28,6 +29,7 @@ final class Failures {
       case RETRYABLE -> retry(actor, job, "Claude: " + f.message(), f.retryAfter());
       case PERMANENT -> permanent(actor, job, "Claude: " + f.message());
       case PAUSE_AUTH, PAUSE_SPEND_LIMIT -> pause(actor, job, f);
+      case PAUSE_OUTAGE -> outage(actor, job, f);
     };
   }
 
@@ -43,6 +45,16 @@ final class Failures {
       return actor.store(job, "rate_limited", () -> actor.pipeline().events().release(job.event().id(), at));
     }
     return retry(actor, job, "GitHub: " + f.message(), Optional.empty());
+  }
+
+  /**
+   * GitHub refused the token: the supervisor heard it from the actuator and stops claiming; this event
+   * goes back untouched (its planned action stays 'planned', so the next attempt checks it did not land).
+   */
+  static Behavior<RepoActor.Command> tokenRefused(RepoActor actor, RepoActor.Job job, String reason) {
+    actor.ctx().getLog().info("event=returned id={} repo={} reason=\"{}\"", job.event().id(), job.event().repository(),
+        reason);
+    return actor.store(job, "github_paused", () -> actor.pipeline().events().release(job.event().id(), actor.now()));
   }
 
   static Behavior<RepoActor.Command> permanent(RepoActor actor, RepoActor.Job job, String message) {
@@ -62,6 +74,16 @@ final class Failures {
         e.retryCount() + 1, at, message);
     actor.pipeline().metrics().retry();
     return actor.store(job, "retry", () -> actor.pipeline().events().scheduleRetry(e.id(), message, at));
+  }
+
+  /**
+   * Anthropic stayed unreachable or overloaded through the client's short retry: pause analysis until
+   * the probe time the client put in retryAfter; this event goes back due now, with no attempt counted.
+   */
+  private static Behavior<RepoActor.Command> outage(RepoActor actor, RepoActor.Job job, ClaudeAnalyst.Failed f) {
+    Duration probeIn = f.retryAfter().orElse(job.config().workers().backoffMin());
+    actor.pauseAnalysis("Anthropic unavailable: " + f.message(), probeIn);
+    return actor.store(job, "paused", () -> actor.pipeline().events().release(job.event().id(), actor.now()));
   }
 
   /** A bad key or a spend limit affects every event: pause analysis, return this one untouched. */

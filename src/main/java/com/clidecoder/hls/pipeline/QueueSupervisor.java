@@ -2,6 +2,7 @@ package com.clidecoder.hls.pipeline;
 
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.domain.QueuedEvent;
+import com.clidecoder.hls.github.GitHubActuator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * analyst calls in flight. Claims ahead: up to the cap again of events are claimed and prepared before
  * a slot is free, so a freed slot is refilled with a message rather than a claim transaction. Woken by
  * the intake as events arrive; a poll timer is only the fallback. Pauses claiming (and returns the
- * events claimed ahead) while the daily budget is spent or the analyst reports a bad key or a spend limit.
+ * events claimed ahead) while the daily budget is spent, the analyst reports a bad key, a spend limit or
+ * an Anthropic outage, or (in live mode) the actuator reports GitHub refusing the token ({@link Pauses}).
  */
 public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Command> {
 
@@ -51,7 +53,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
    * request ready and wait for one.
    */
   public record Status(Optional<String> pausedBecause, int inFlight, int analysing, int maxConcurrentAnalyses,
-      int repositoryActors, int waitingForSlot) {
+      int repositoryActors, int waitingForSlot, Optional<Instant> analysisPausedSince, String github,
+      Optional<Instant> githubPausedSince, Optional<Instant> githubTokenExpiresAt) {
     public String analysis() {
       return pausedBecause.map(r -> "paused: " + r).orElse("running");
     }
@@ -79,6 +82,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private record RepoStopped(String repository) implements Command {}
 
   private record Tick() implements Command {}
+
+  private record GitHubAccessChanged(GitHubActuator.Access access) implements Command {}
 
   private record Recovered(int released, Throwable failure) implements Command {}
 
@@ -118,8 +123,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private boolean recovering;
   private boolean claiming;
   private boolean claimAgain;
-  private Optional<String> pausedBecause = Optional.empty();
-  private Instant pausedUntil = Instant.MIN;
+  private final Pauses pauses = new Pauses();
   private ActorRef<Done> drainedReplyTo;
   private boolean drainReplied;
 
@@ -137,6 +141,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     this.pipeline = pipeline;
     this.work = new QueueWork(pipeline, "hls-" + UUID.randomUUID());
     timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
+    pipeline.actuator().tell(new GitHubActuator.WatchAccess(
+        ctx.messageAdapter(GitHubActuator.Access.class, GitHubAccessChanged::new)));
     recover();
   }
 
@@ -158,6 +164,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
         .onMessage(EventAborted.class, this::onAborted)
         .onMessage(AbortRecorded.class, this::onAbortRecorded)
         .onMessage(PauseAnalysis.class, this::onPause)
+        .onMessage(GitHubAccessChanged.class, this::onGitHubAccess)
         .onMessage(RepoIdle.class, this::onRepoIdle)
         .onMessage(RepoStopped.class, m -> {
           repos.remove(m.repository());
@@ -189,8 +196,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     }
     if (drainedReplyTo != null || !config.workers().enabled()) return this;
     Instant now = pipeline.clock().instant();
-    if (pausedBecause.isPresent() && now.isBefore(pausedUntil)) return this;
-    pausedBecause = Optional.empty();
+    if (pauses.analysisHolds(now) || pauses.githubHolds(config.github().effectiveDryRun())) return this;
     int max = config.workers().maxConcurrentAnalyses();
     // Up to max analysed and max claimed ahead; events past their analysis still hold their payloads,
     // so at most MAX_WAITING_FACTOR x max in all.
@@ -225,6 +231,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
       repoActor(event.repository()).tell(new RepoActor.Process(event, config));
     }
     r.nextDue().ifPresent(this::wakeAt);
+    if (r.events().isEmpty() && inFlight.isEmpty()) resumed(); // past the probe time, nothing to probe with
     // A full batch means more may be waiting; a wake during the claim may have brought more.
     if (claimAgain || (!r.events().isEmpty() && r.events().size() == r.requested())) return claim();
     return this;
@@ -261,7 +268,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
 
   /** Slots are handed out unless the pipeline drains, is switched off or analysis is paused. */
   private boolean granting() {
-    boolean paused = pausedBecause.isPresent() && pipeline.clock().instant().isBefore(pausedUntil);
+    boolean paused = pauses.analysisHolds(pipeline.clock().instant())
+        || pauses.githubHolds(config.github().effectiveDryRun());
     return drainedReplyTo == null && config.workers().enabled() && !paused;
   }
 
@@ -280,6 +288,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   }
 
   private Behavior<Command> onAnalysisFinished(AnalysisFinished m) {
+    resumed(); // a pause the analyst reported came before this (same sender); past the probe time it is over
     slots.release(m.repository());
     grantSlots();
     return analysing.remove(m.repository()) ? claim() : this;
@@ -341,14 +350,24 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   }
 
   private Behavior<Command> pause(String reason, Duration duration) {
-    if (pausedBecause.isEmpty() || !pausedBecause.get().equals(reason)) {
+    if (pauses.pauseAnalysis(reason, duration, pipeline.clock().instant())) {
       getContext().getLog().warn("event=analysis-paused reason=\"{}\" for={}", reason, duration);
     }
-    pausedBecause = Optional.of(reason);
-    pausedUntil = pipeline.clock().instant().plus(duration);
     timers.startSingleTimer(RESUME, new Tick(), duration.plusMillis(5));
     grantSlots();
     return this;
+  }
+
+  private void resumed() {
+    pauses.analysisAnswered(pipeline.clock().instant()).ifPresent(was ->
+        getContext().getLog().info("event=analysis-resumed was=\"{}\"", was));
+  }
+
+  /** The actuator's word on the token: a refusal holds claiming and slots, an acceptance claims again. */
+  private Behavior<Command> onGitHubAccess(GitHubAccessChanged m) {
+    pauses.github(m.access());
+    grantSlots();
+    return claim();
   }
 
   private Behavior<Command> onRepoIdle(RepoIdle m) {
@@ -364,7 +383,7 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private Behavior<Command> onReconfigure(Reconfigure m) {
     config = m.config();
     // A reload may fix the key or raise the budget: try again now.
-    pausedBecause = Optional.empty();
+    pauses.clearAnalysis();
     timers.startTimerWithFixedDelay(POLL, new Tick(), config.workers().pollInterval());
     grantSlots();
     return claim();
@@ -373,9 +392,12 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
   private Behavior<Command> onGetStatus(GetStatus m) {
     Optional<String> paused = !config.workers().enabled()
         ? Optional.of("processing is switched off (hls.workers.enabled = false)")
-        : pausedBecause.filter(p -> pipeline.clock().instant().isBefore(pausedUntil));
+        : pauses.analysisPaused();
+    GitHubActuator.Access github = pauses.github();
+    boolean dryRun = config.github().effectiveDryRun();
     m.replyTo().tell(new Status(paused, inFlight.size(), slots.held(), config.workers().maxConcurrentAnalyses(),
-        repos.size(), slots.waiting()));
+        repos.size(), slots.waiting(), paused.isPresent() ? pauses.analysisSince() : Optional.empty(),
+        pauses.githubState(dryRun), dryRun ? Optional.empty() : github.pausedSince(), github.tokenExpiresAt()));
     return this;
   }
 

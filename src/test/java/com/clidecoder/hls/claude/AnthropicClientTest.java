@@ -37,6 +37,10 @@ class AnthropicClientTest {
   static final Prompt PROMPT = new Prompt("You triage issues.",
       "Title:\n<untrusted_data source=\"issue.title\">\nApp crashes\n</untrusted_data>");
 
+  /** The outage retry has its own tests; the classification tests see one attempt's outcome. */
+  static final AnthropicClient.OutageRetry ONE_ATTEMPT =
+      new AnthropicClient.OutageRetry(1, Duration.ZERO, Duration.ofSeconds(30));
+
   FakeAnthropic fake;
 
   @BeforeEach
@@ -55,7 +59,7 @@ class AnthropicClientTest {
   }
 
   private AnalysisOutcome call(HlsConfig.Claude config) {
-    AnthropicClient client = new AnthropicClient(testKit.system(), config, Clock.systemUTC());
+    AnthropicClient client = new AnthropicClient(testKit.system(), config, Clock.systemUTC(), ONE_ATTEMPT);
     try {
       return client.analyse("issues", PROMPT).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -191,11 +195,11 @@ class AnthropicClientTest {
   }
 
   @Test
-  void overloaded529HonoursRetryAfter() {
-    fake.enqueue(FakeAnthropic.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "7"));
+  void overloaded529IsAnOutageAndItsRetryAfterLongerThanTheProbeIsKept() {
+    fake.enqueue(FakeAnthropic.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "47"));
     Failure f = failure(call());
-    assertEquals(FailureKind.RETRYABLE, f.kind());
-    assertEquals(Optional.of(Duration.ofSeconds(7)), f.retryAfter());
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
+    assertEquals(Optional.of(Duration.ofSeconds(47)), f.retryAfter());
     assertTrue(f.message().contains("529") && f.message().contains("overloaded_error"), f.message());
   }
 
@@ -243,9 +247,11 @@ class AnthropicClientTest {
 
   @ParameterizedTest
   @ValueSource(ints = {500, 504, 502})
-  void serverErrorsAreRetryable(int status) {
+  void serverErrorsAreAnOutage(int status) {
     fake.enqueue(FakeAnthropic.error(status, "api_error", "Internal server error"));
-    assertEquals(FailureKind.RETRYABLE, failure(call()).kind());
+    Failure f = failure(call());
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
+    assertEquals(Optional.of(Duration.ofSeconds(30)), f.retryAfter(), "the probe interval");
   }
 
   @ParameterizedTest
@@ -262,11 +268,11 @@ class AnthropicClientTest {
   }
 
   @Test
-  void htmlErrorPageFromAProxyIsRetryable() {
+  void htmlErrorPageFromAProxyIsAnOutage() {
     fake.enqueue(new FakeAnthropic.Answer(502, java.util.Map.of("content-type", "text/html"),
         "<html><body>Bad Gateway</body></html>", Duration.ZERO));
     Failure f = failure(call());
-    assertEquals(FailureKind.RETRYABLE, f.kind());
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
     assertTrue(f.message().contains("Bad Gateway"), f.message());
   }
 
@@ -318,22 +324,51 @@ class AnthropicClientTest {
   }
 
   @Test
-  void connectionRefusedIsRetryable() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+  void connectionRefusedIsAnOutageSaidInWords() throws IOException {
+    int port = closedPort();
     Failure f = failure(call(ClaudeConfigs.online(URI.create("http://127.0.0.1:" + port))));
-    assertEquals(FailureKind.RETRYABLE, f.kind());
-    assertTrue(f.message().startsWith("Anthropic request failed"), f.message());
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
+    assertEquals("cannot connect to http://127.0.0.1:" + port + ": connection refused", f.message());
+  }
+
+  static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   @Test
-  void slowAnswerPastTheRequestTimeoutIsRetryable() {
+  void slowAnswerPastTheRequestTimeoutIsAnOutageSaidInWords() {
     fake.enqueue(FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 1, 1).delayed(Duration.ofSeconds(3)));
     Failure f = failure(call(ClaudeConfigs.withTimeout(ClaudeConfigs.online(fake.url()), Duration.ofMillis(500))));
-    assertEquals(FailureKind.RETRYABLE, f.kind());
-    assertTrue(f.message().contains("timed out"), f.message());
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
+    assertEquals("Anthropic did not answer within 500 ms", f.message());
+  }
+
+  @Test
+  void anOutageShorterThanTheRetryIsAbsorbedWithinTheCall() throws Exception {
+    fake.enqueue(FakeAnthropic.error(503, "api_error", "Service unavailable"),
+        FakeAnthropic.error(529, "overloaded_error", "Overloaded"),
+        FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 10, 10));
+    AnthropicClient client = new AnthropicClient(testKit.system(), ClaudeConfigs.online(fake.url()), Clock.systemUTC(),
+        new AnthropicClient.OutageRetry(3, Duration.ofMillis(100), Duration.ofSeconds(30)));
+    AnalysisOutcome outcome = client.analyse("issues", PROMPT).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertInstanceOf(Success.class, outcome, () -> "got " + outcome);
+    assertEquals(3, fake.requestCount());
+  }
+
+  @Test
+  void anOutageOutlastingTheRetryAsksForAPauseAfterTheLastAttempt() throws Exception {
+    for (int i = 0; i < 3; i++) fake.enqueue(FakeAnthropic.error(500, "api_error", "Internal server error"));
+    fake.enqueue(FakeAnthropic.jsonAnswer(FakeAnthropic.goodAnalysis(), 10, 10));
+    AnthropicClient client = new AnthropicClient(testKit.system(), ClaudeConfigs.online(fake.url()), Clock.systemUTC(),
+        new AnthropicClient.OutageRetry(3, Duration.ofMillis(100), Duration.ofSeconds(7)));
+    long started = System.nanoTime();
+    Failure f = failure(client.analyse("issues", PROMPT).toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertEquals(FailureKind.PAUSE_OUTAGE, f.kind());
+    assertEquals(Optional.of(Duration.ofSeconds(7)), f.retryAfter(), "probe after the configured interval");
+    assertEquals(3, fake.requestCount(), "three attempts, not four");
+    assertTrue(System.nanoTime() - started >= 300_000_000L, "waited 100 ms then 200 ms between the attempts");
   }
 
   @Test

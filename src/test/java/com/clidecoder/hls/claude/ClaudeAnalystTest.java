@@ -126,15 +126,20 @@ class ClaudeAnalystTest {
   }
 
   @Test
-  void overloadedReplyCarriesRetryAfter() {
-    fake.enqueue(FakeAnthropic.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "12"));
-    ActorRef<ClaudeAnalyst.Command> analyst = testKit.spawn(ClaudeAnalyst.create(online()));
+  void overloadedReplyAfterTheShortRetryAsksForAPauseWithItsRetryAfter() {
+    for (int i = 0; i < 2; i++) {
+      fake.enqueue(FakeAnthropic.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "0"));
+    }
+    fake.enqueue(FakeAnthropic.error(529, "overloaded_error", "Overloaded").withHeader("retry-after", "42"));
+    ActorRef<ClaudeAnalyst.Command> analyst = testKit.spawn(ClaudeAnalyst.create(online(), new RuleBasedAnalyst(),
+        java.time.Clock.systemUTC(), new AnthropicClient.OutageRetry(3, Duration.ofMillis(50), Duration.ofSeconds(5))));
     TestProbe<Reply> probe = testKit.createTestProbe();
     analyst.tell(new Analyse(ClaudeConfigs.issue(31, "t", "b"), probe.getRef()));
     Failed failed = probe.expectMessageClass(Failed.class, WAIT);
     assertEquals(31, failed.eventId());
-    assertEquals(FailureKind.RETRYABLE, failed.kind());
-    assertEquals(Optional.of(Duration.ofSeconds(12)), failed.retryAfter());
+    assertEquals(FailureKind.PAUSE_OUTAGE, failed.kind());
+    assertEquals(3, fake.requestCount(), "three attempts in all");
+    assertEquals(Optional.of(Duration.ofSeconds(42)), failed.retryAfter(), "longer than the 5 s probe: kept");
     assertEquals(Optional.empty(), failed.usage());
   }
 

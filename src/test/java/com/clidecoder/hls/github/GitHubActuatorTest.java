@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.domain.PlannedAction;
+import com.clidecoder.hls.github.GitHubActuator.Access;
 import com.clidecoder.hls.github.GitHubActuator.Command;
 import com.clidecoder.hls.github.GitHubActuator.DiffResult;
 import com.clidecoder.hls.github.GitHubActuator.Done;
@@ -22,6 +23,8 @@ import com.clidecoder.hls.github.GitHubActuator.Outcome;
 import com.clidecoder.hls.github.GitHubActuator.Perform;
 import com.clidecoder.hls.github.GitHubActuator.Reconfigure;
 import com.clidecoder.hls.github.GitHubActuator.Refused;
+import com.clidecoder.hls.github.GitHubActuator.TokenRefused;
+import com.clidecoder.hls.github.GitHubActuator.WatchAccess;
 import com.clidecoder.hls.testkit.FakeGitHub;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,12 +249,53 @@ class GitHubActuatorTest {
   }
 
   @Test
-  void wrongTokenIsPermanentAndNeverEchoed() {
+  void wrongTokenSendsTheEventBackAndIsNeverEchoed() {
     var actuator = actuator(config(fake.url(), Optional.of("ghp_wrong"), false, Duration.ofMillis(50),
         Duration.ofSeconds(5), 1000));
     actuator.tell(comment(1, "d-1", "hello", false));
-    Failed f = next(Failed.class);
-    assertEquals(new Failed(1, false, "bad token", Optional.empty()), f);
+    TokenRefused f = next(TokenRefused.class);
+    assertEquals(1, f.eventId());
+    assertEquals("comment on octo/app#5: GitHub refused the token (401 Bad credentials)", f.reason());
+    assertFalse(f.reason().contains("ghp_wrong"));
+  }
+
+  @Test
+  void refusedTokenPausesWritesUntilTheRateLimitProbePasses() {
+    var actuator = kit.spawn(GitHubActuator.create(live(fake.url()), GitHubActuator.DEFAULT_MAX_HOLD,
+        Duration.ofMillis(300)));
+    TestProbe<Access> watcher = kit.createTestProbe();
+    actuator.tell(new WatchAccess(watcher.ref()));
+    assertEquals(Access.LIVE, watcher.receiveMessage(WAIT));
+
+    fake.refuseToken(true);
+    actuator.tell(comment(1, "d-1", "hello", false));
+    next(TokenRefused.class);
+    Access paused = watcher.receiveMessage(WAIT);
+    assertEquals(Optional.of("GitHub refused the token (401 Bad credentials)"), paused.pausedBecause());
+    assertTrue(paused.pausedSince().isPresent());
+
+    actuator.tell(comment(2, "d-2", "hello again", false));
+    assertEquals(2, next(TokenRefused.class).eventId());
+    assertEquals(1, fake.received("POST", COMMENTS).size(), "only the first comment reached GitHub (and got the 401)");
+
+    fake.refuseToken(false);
+    Access live = watcher.receiveMessage(Duration.ofSeconds(10));
+    assertEquals(Optional.empty(), live.pausedBecause());
+    assertTrue(fake.received().stream().anyMatch(r -> r.path().equals("/rate_limit")), "probed GET /rate_limit");
+    actuator.tell(comment(3, "d-3", "back", false));
+    assertEquals(3, next(Done.class).eventId());
+  }
+
+  @Test
+  void tokenExpiryFromGitHubsHeaderIsPassedOn() {
+    fake.labels("octo/app", "bug").tokenExpiration("2026-12-31 23:59:59 UTC");
+    var actuator = actuator(live(fake.url()));
+    TestProbe<Access> watcher = kit.createTestProbe();
+    actuator.tell(new WatchAccess(watcher.ref()));
+    assertEquals(Access.LIVE, watcher.receiveMessage(WAIT));
+    actuator.tell(labels(1, "octo/app", List.of("bug")));
+    next(Done.class);
+    assertEquals(Optional.of(java.time.Instant.parse("2026-12-31T23:59:59Z")), watcher.receiveMessage(WAIT).tokenExpiresAt());
   }
 
   @Test

@@ -59,6 +59,7 @@ class PipelineActorTest {
   private ActionStore actions;
   private TestProbe<ClaudeAnalyst.Command> analyst;
   private TestProbe<GitHubActuator.Command> actuator;
+  private ActorRef<GitHubActuator.Access> githubAccess;
   private final List<ActorRef<QueueSupervisor.Command>> spawned = new java.util.ArrayList<>();
 
   @AfterAll
@@ -90,6 +91,8 @@ class PipelineActorTest {
   private ActorRef<QueueSupervisor.Command> spawn(ConfigLoader.Loaded loaded, Pipeline pipeline) {
     ActorRef<QueueSupervisor.Command> ref = testKit.spawn(QueueSupervisor.create(loaded.hls(), pipeline));
     spawned.add(ref);
+    // The supervisor asks the actuator at start to be told when GitHub refuses the token.
+    githubAccess = actuator.expectMessageClass(GitHubActuator.WatchAccess.class).replyTo();
     return ref;
   }
 
@@ -353,24 +356,32 @@ class PipelineActorTest {
     ask.replyTo().tell(new ClaudeAnalyst.Failed(id, ClaudeAnalyst.FailureKind.PERMANENT,
         "400 invalid_request_error: prompt is too long", Optional.empty()));
     awaitStatus(id, EventStatus.FAILED);
-    String error = db.read(c -> {
-      try (Statement s = c.createStatement();
-          var rs = s.executeQuery("SELECT error_message FROM webhook_events WHERE id = " + id)) {
-        rs.next();
-        return rs.getString(1);
-      }
-    });
+    String error = errorOf(id);
     assertTrue(error.contains("prompt is too long"), error);
+  }
+
+  /** Two repositories' events, both handed to the analyst. */
+  private record TwoAnalysing(ActorRef<QueueSupervisor.Command> supervisor, long x, long y,
+      ClaudeAnalyst.Analyse a, ClaudeAnalyst.Analyse b) {}
+
+  private TwoAnalysing twoAnalysing(String hocon) {
+    ActorRef<QueueSupervisor.Command> supervisor = start(hocon);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    long y = enqueueIssue("acme/lib", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    return new TwoAnalysing(supervisor, x, y, a, b);
   }
 
   @Test
   void badApiKeyPausesAnalysisAndReturnsTheEventUntouched() {
-    ActorRef<QueueSupervisor.Command> supervisor = start("hls.workers.backoff.max = 1h");
-    long id = enqueueIssue("acme/app", 1, "opened", "x");
-    long later = enqueueIssue("acme/lib", 2, "opened", "y");
-    supervisor.tell(new QueueSupervisor.Wake());
-    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
-    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    TwoAnalysing two = twoAnalysing("hls.workers.backoff.max = 1h");
+    ActorRef<QueueSupervisor.Command> supervisor = two.supervisor();
+    long id = two.x();
+    long later = two.y();
+    ClaudeAnalyst.Analyse a = two.a();
+    ClaudeAnalyst.Analyse b = two.b();
     a.replyTo().tell(new ClaudeAnalyst.Failed(a.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_AUTH,
         "401 authentication_error", Optional.empty()));
     awaitStatus(a.request().eventId(), EventStatus.PENDING);
@@ -382,6 +393,119 @@ class PipelineActorTest {
     analyst.expectNoMessage(Duration.ofMillis(500));
     assertEquals(0, events.find(id).orElseThrow().retryCount(), "a pause is not a failed attempt");
     assertTrue(later > 0);
+  }
+
+  private QueueSupervisor.Status status(ActorRef<QueueSupervisor.Command> supervisor) {
+    TestProbe<QueueSupervisor.Status> status = testKit.createTestProbe();
+    supervisor.tell(new QueueSupervisor.GetStatus(status.getRef()));
+    return status.receiveMessage();
+  }
+
+  private String errorOf(long id) {
+    return db.read(c -> {
+      try (Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT error_message FROM webhook_events WHERE id = " + id)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+  }
+
+  private static final String LIVE = "hls.github.token = \"ghp_pipeline_test_only\"\n";
+
+  @Test
+  void anthropicOutagePausesAnalysisThenResumesWithoutCountingAnAttempt() {
+    TwoAnalysing two = twoAnalysing("");
+    ActorRef<QueueSupervisor.Command> supervisor = two.supervisor();
+    long x = two.x(), y = two.y();
+    String refused = "cannot connect to https://api.anthropic.com: connection refused";
+    for (ClaudeAnalyst.Analyse ask : List.of(two.a(), two.b())) {
+      ask.replyTo().tell(new ClaudeAnalyst.Failed(ask.request().eventId(), ClaudeAnalyst.FailureKind.PAUSE_OUTAGE,
+          refused, Optional.of(Duration.ofSeconds(1))));
+    }
+    awaitStatus(x, EventStatus.PENDING);
+    awaitStatus(y, EventStatus.PENDING);
+    QueueSupervisor.Status paused = status(supervisor);
+    assertEquals("paused: Anthropic unavailable: " + refused, paused.analysis());
+    Instant since = paused.analysisPausedSince().orElseThrow();
+
+    // After the probe time the events are analysed again; the pause shows (since the start) until one is answered.
+    ClaudeAnalyst.Analyse again = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    assertEquals(Optional.of(since), status(supervisor).analysisPausedSince());
+    again.replyTo().tell(analysed(again.request().eventId(), List.of(), ""));
+    ClaudeAnalyst.Analyse other = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    other.replyTo().tell(analysed(other.request().eventId(), List.of(), ""));
+    awaitStatus(x, EventStatus.COMPLETED);
+    awaitStatus(y, EventStatus.COMPLETED);
+    assertEquals(List.of(0, 0), List.of(events.find(x).orElseThrow().retryCount(), events.find(y).orElseThrow().retryCount()),
+        "an outage is not the events' failed attempt");
+    QueueSupervisor.Status resumed = status(supervisor);
+    assertEquals("running", resumed.analysis());
+    assertEquals(Optional.empty(), resumed.analysisPausedSince());
+  }
+
+  @Test
+  void refusedGitHubTokenReturnsTheEventAndStopsClaudeCallsUntilItIsAccepted() {
+    ActorRef<QueueSupervisor.Command> supervisor = start(LIVE);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    ClaudeAnalyst.Analyse a = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class);
+    a.replyTo().tell(analysed(x, List.of("bug"), "A comment."));
+    GitHubActuator.Perform label = actuator.expectMessageClass(GitHubActuator.Perform.class);
+    String why = "GitHub refused the token (401 Bad credentials)";
+    // The actuator tells the watchers first, then answers the action.
+    githubAccess.tell(new GitHubActuator.Access(Optional.of(why), Optional.of(Instant.now()), Optional.empty()));
+    label.replyTo().tell(new GitHubActuator.TokenRefused(x, "add labels to acme/app#1: " + why));
+    awaitStatus(x, EventStatus.PENDING);
+    assertEquals(0, events.find(x).orElseThrow().retryCount(), "the token's fault, not the event's");
+
+    long y = enqueueIssue("acme/lib", 2, "opened", "y");
+    supervisor.tell(new QueueSupervisor.Wake());
+    analyst.expectNoMessage(Duration.ofMillis(800)); // no analysis paid for that could not be acted on
+    actuator.expectNoMessage(Duration.ofMillis(100));
+    assertEquals(EventStatus.PENDING, events.statusOf(y).orElseThrow());
+    QueueSupervisor.Status s = status(supervisor);
+    assertEquals("paused: " + why, s.github());
+    assertTrue(s.githubPausedSince().isPresent());
+    assertEquals("running", s.analysis());
+
+    githubAccess.tell(GitHubActuator.Access.LIVE);
+    // x reuses its stored analysis (no second Claude call); its label may have landed, so the actuator is told.
+    GitHubActuator.Perform retried = actuator.expectMessageClass(GitHubActuator.Perform.class, Duration.ofSeconds(10));
+    assertEquals(x, retried.eventId());
+    assertTrue(retried.mayHaveLanded());
+    retried.replyTo().tell(new GitHubActuator.Done(x, retried.action(), Optional.empty(), List.of(), false));
+    performDone("77");
+    ClaudeAnalyst.Analyse b = analyst.expectMessageClass(ClaudeAnalyst.Analyse.class, Duration.ofSeconds(10));
+    assertEquals(y, b.request().eventId());
+    b.replyTo().tell(analysed(y, List.of(), ""));
+    awaitStatus(x, EventStatus.COMPLETED);
+    awaitStatus(y, EventStatus.COMPLETED);
+    assertEquals("live", status(supervisor).github());
+  }
+
+  @Test
+  void aRefusedTokenDoesNotHoldDryRun() {
+    ActorRef<QueueSupervisor.Command> supervisor = start("hls.github.dry-run = true\n" + LIVE);
+    githubAccess.tell(new GitHubActuator.Access(Optional.of("GitHub refused the token"), Optional.of(Instant.now()),
+        Optional.empty()));
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    assertEquals(x, analyst.expectMessageClass(ClaudeAnalyst.Analyse.class).request().eventId());
+    assertEquals("dry-run", status(supervisor).github());
+  }
+
+  @Test
+  void aGitHubAnswerAboutTheEventItselfStillFailsIt() {
+    ActorRef<QueueSupervisor.Command> supervisor = start(LIVE);
+    long x = enqueueIssue("acme/app", 1, "opened", "x");
+    supervisor.tell(new QueueSupervisor.Wake());
+    analyst.expectMessageClass(ClaudeAnalyst.Analyse.class).replyTo().tell(analysed(x, List.of("bug"), ""));
+    GitHubActuator.Perform label = actuator.expectMessageClass(GitHubActuator.Perform.class);
+    label.replyTo().tell(new GitHubActuator.Failed(x, false, "add labels to acme/app#1: GitHub 404: Not Found",
+        Optional.empty()));
+    awaitStatus(x, EventStatus.FAILED);
+    assertEquals("GitHub: add labels to acme/app#1: GitHub 404: Not Found", errorOf(x));
   }
 
   @Test

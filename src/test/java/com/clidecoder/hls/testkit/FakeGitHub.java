@@ -84,6 +84,9 @@ public final class FakeGitHub implements AutoCloseable {
   private final AtomicInteger writesInFlight = new AtomicInteger();
   private final AtomicInteger maxWritesInFlight = new AtomicInteger();
   private volatile int pageSize = 100;
+  // Outage modes (OutageSuite, GitHubOutageTest): the token refused for a while, an expiring token.
+  private volatile boolean refuseToken;
+  private volatile String tokenExpiration;
 
   private FakeGitHub(String token) throws IOException {
     this.token = token;
@@ -99,6 +102,18 @@ public final class FakeGitHub implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot bind the fake GitHub", e);
     }
+  }
+
+  /** While on, every request is answered 401 "Bad credentials", as for a revoked or expired token. */
+  public FakeGitHub refuseToken(boolean on) {
+    refuseToken = on;
+    return this;
+  }
+
+  /** Sends {@code github-authentication-token-expiration} on every answer, as GitHub does for expiring tokens. */
+  public FakeGitHub tokenExpiration(String value) {
+    tokenExpiration = value;
+    return this;
   }
 
   public String url() {
@@ -229,7 +244,8 @@ public final class FakeGitHub implements AutoCloseable {
     received.add(req);
     if (req.isWrite()) maxWritesInFlight.accumulateAndGet(writesInFlight.incrementAndGet(), Math::max);
     try {
-      if (!("Bearer " + token).equals(req.header("authorization"))) {
+      if (tokenExpiration != null) ex.getResponseHeaders().set("github-authentication-token-expiration", tokenExpiration);
+      if (refuseToken || !("Bearer " + token).equals(req.header("authorization"))) {
         send(ex, new Response(401, Map.of(), errorBody("Bad credentials")));
         return;
       }
@@ -256,6 +272,11 @@ public final class FakeGitHub implements AutoCloseable {
   }
 
   private Response normal(Received req) {
+    if (req.method().equals("GET") && req.path().equals("/rate_limit")) {
+      return json(200, "{\"resources\":{\"core\":{\"limit\":5000,\"remaining\":4999,\"reset\":"
+          + (Instant.now().getEpochSecond() + 3600) + ",\"used\":1}},\"rate\":{\"limit\":5000,\"remaining\":4999}}",
+          Map.of());
+    }
     Matcher m = REPO.matcher(req.path());
     if (!m.matches()) return notFound();
     String repo = m.group(1).toLowerCase(Locale.ROOT);
