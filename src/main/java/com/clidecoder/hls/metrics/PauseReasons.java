@@ -30,7 +30,7 @@ final class PauseReasons {
     if (r.contains("spend limit")) return SPEND_LIMIT;
     if (r.contains("github")) return GITHUB;
     if (r.contains("api key") || r.contains("authentication")) return AUTH;
-    if (r.contains("unreachable") || r.contains("outage") || r.contains("overloaded") || r.contains("cannot connect")
+    if (r.contains("unavailable") || r.contains("unreachable") || r.contains("outage") || r.contains("overloaded") || r.contains("cannot connect")
         || r.contains("timed out") || r.contains("5xx") || r.contains("529") || r.contains("503")) {
       return OUTAGE;
     }

@@ -99,6 +99,8 @@ class MetricsBoundsTest {
     assertEquals("spend_limit", PauseReasons.classOf("Anthropic spend limit reached: 400 billing"));
     assertEquals("github", PauseReasons.classOf("GitHub rejected the token (401): probing GET /rate_limit"));
     assertEquals("outage", PauseReasons.classOf("Anthropic unreachable: cannot connect to https://api.anthropic.com"));
+    // the pipeline's own words for an outage pause (pipeline/Failures)
+    assertEquals("outage", PauseReasons.classOf("Anthropic unavailable: no answer from https://api.anthropic.com"));
     assertEquals("other", PauseReasons.classOf("something new"));
   }
 
