@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
+import com.clidecoder.hls.app.Version;
 import com.clidecoder.hls.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +58,7 @@ public final class HealthRoute {
       body.put("database", !readable ? "unreachable" : writeTrouble.map(w -> "writes failing: " + w).orElse("ok"));
       body.put("analysis", analysisState);
       p.ifPresent(h -> body.put("pipeline", h.figures()));
+      body.put("version", Version.current());
       return body;
     });
   }
