@@ -74,6 +74,7 @@ public final class HlsApp {
    */
   public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded, Map<String, String> env) {
     HlsConfig config = loaded.hls();
+    ensurePortFree(config.server());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
     StartingGate gate = new StartingGate(system);
     ServerBinding binding = bind(config.server(), gate, system);
@@ -129,6 +130,23 @@ public final class HlsApp {
         if (t instanceof java.net.BindException) throw new PortInUse(server.host(), server.port());
       }
       throw e;
+    }
+  }
+
+  /**
+   * Tries the port with a plain socket before the actor system starts: a taken port is then one line
+   * and nothing else (pekko's own bind failure logs an error with its stack trace). The bind after it
+   * still reports a port taken in between.
+   */
+  private static void ensurePortFree(HlsConfig.Server server) {
+    if (server.port() == 0) return;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true); // as pekko binds: a port in TIME_WAIT after our own stop is free
+      probe.bind(new java.net.InetSocketAddress(server.host(), server.port()));
+    } catch (java.net.BindException e) {
+      throw new PortInUse(server.host(), server.port());
+    } catch (java.io.IOException e) {
+      // Not a taken port (an address of another host, say): pekko's bind reports it.
     }
   }
 
