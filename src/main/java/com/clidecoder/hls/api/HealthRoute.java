@@ -1,12 +1,17 @@
 package com.clidecoder.hls.api;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
 import com.clidecoder.hls.app.Version;
+import com.clidecoder.hls.domain.Durations;
 import com.clidecoder.hls.store.Database;
+import com.clidecoder.hls.store.MonitorQueries;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,28 +26,47 @@ import org.apache.pekko.http.javadsl.server.Route;
  * {@code GET /health}: {@code ok} while the database answers and analysis runs, {@code degraded}
  * (still 200) while analysis is paused (budget, bad key, spend limit), {@code down} (503) when the
  * database does not answer or its last write failed for a reason of the file (locked, read-only, full).
+ * It also carries what {@code bin/hls monitor} alerts on: events failed in a recent window
+ * ({@code ?window=1h} by default, up to 30 days) and the age of the oldest waiting event.
  */
 public final class HealthRoute {
+  static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
+  static final Duration MAX_WINDOW = Duration.ofDays(30);
   /** What the pipeline reports: why analysis is paused, if it is, and its figures. */
   public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {}
 
   private final Database db;
   private final Executor jdbc;
   private final Supplier<CompletionStage<PipelineHealth>> pipeline;
+  private final MonitorQueries monitor;
+  private final Clock clock = Clock.systemUTC();
 
   public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline) {
     this.db = db;
     this.jdbc = jdbc;
     this.pipeline = pipeline;
+    this.monitor = new MonitorQueries(db);
   }
 
   public Route route() {
-    return path("health", () -> get(() -> onSuccess(check(), body -> complete(
-        "down".equals(body.get("status")) ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.OK, body, JsonReplies.JSON))));
+    return path("health", () -> get(() -> parameterOptional("window", raw -> {
+      Optional<Duration> window = raw.isEmpty() ? Optional.of(DEFAULT_WINDOW) : Durations.parse(raw.get())
+          .filter(w -> !w.isZero() && w.compareTo(MAX_WINDOW) <= 0);
+      if (window.isEmpty()) {
+        return JsonErrors.rejected(StatusCodes.BAD_REQUEST,
+            "window must be a duration with a unit up to 30d, such as 30m, 1h or 1d, not '" + raw.get() + "'");
+      }
+      return onSuccess(check(window.get()), body -> complete(
+          "down".equals(body.get("status")) ? StatusCodes.SERVICE_UNAVAILABLE : StatusCodes.OK, body, JsonReplies.JSON));
+    })));
   }
 
-  private CompletionStage<Map<String, Object>> check() {
+  private CompletionStage<Map<String, Object>> check(Duration window) {
     CompletableFuture<Boolean> database = CompletableFuture.supplyAsync(db::ping, jdbc);
+    // Counts only: /health is often reachable without a token, so no titles or error texts here.
+    CompletableFuture<Optional<Map<String, Object>>> queue = CompletableFuture
+        .supplyAsync(() -> Optional.of(queueFigures(window)), jdbc)
+        .exceptionally(e -> Optional.empty());
     CompletionStage<Optional<PipelineHealth>> analysis = pipeline.get()
         .thenApply(Optional::of)
         .exceptionally(e -> Optional.empty()); // an unresponsive pipeline is reported, not a 500
@@ -60,6 +84,19 @@ public final class HealthRoute {
       p.ifPresent(h -> body.put("pipeline", h.figures()));
       body.put("version", Version.current());
       return body;
+    }).thenCombine(queue, (body, figures) -> {
+      figures.ifPresent(body::putAll);
+      return body;
     });
+  }
+
+  private Map<String, Object> queueFigures(Duration window) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    Map<String, Object> failed = new LinkedHashMap<>();
+    failed.put("window_seconds", window.getSeconds());
+    failed.put("count", monitor.failedSince(clock.instant().minus(window)));
+    figures.put("failed_recent", failed);
+    figures.put("oldest_pending_age_seconds", monitor.oldestWaiting(clock.instant()).map(Duration::getSeconds).orElse(null));
+    return figures;
   }
 }

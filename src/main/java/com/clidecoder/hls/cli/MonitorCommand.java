@@ -1,21 +1,17 @@
 package com.clidecoder.hls.cli;
 
+import com.clidecoder.hls.domain.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code monitor}: the health check for cron or a systemd timer (what monitor-hls did). Exit 0 when all
- * is well, 1 when the service is down or unhealthy, analysis is paused, or the oldest waiting event is
- * older than {@code --max-age}; the reasons are printed, so the timer's journal says what is wrong.
+ * is well, 1 with one {@code ALERT:} line per reason when something needs a person (see {@link MonitorAlerts});
+ * the summary above the alerts is what the notifier mails, so the mail says what is wrong.
  */
 final class MonitorCommand extends OperatorCommand {
-  static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(15);
-
   @Override
   public String name() {
     return "monitor";
@@ -23,65 +19,51 @@ final class MonitorCommand extends OperatorCommand {
 
   @Override
   public String summary() {
-    return "health, queue, success rate; exits 1 when unhealthy or the queue is stuck (for timers)";
+    return "health, pauses, recent failures, queue and spool age; exits 1 with the reasons (for timers)";
   }
 
   @Override
   public String usage() {
     return """
-        usage: bin/hls monitor [--config FILE] [--max-age DURATION] [--quiet]
+        usage: bin/hls monitor [--config FILE] [--max-failed N] [--window DURATION] [--max-age DURATION]
+                               [--max-spool-age DURATION] [--quiet]
 
-        Checks the running service: GET /health (database, analysis running or paused for budget or a
-        bad API key) and GET /stats (queue, oldest waiting event, success rate, average processing time).
-        Exit status 0 when healthy; 1 when the service is down, not "ok", analysis is paused, or the
-        oldest pending event is older than --max-age (default 15m; e.g. 90s, 30m, 2h); 2 for bad usage.
-        --quiet prints nothing when healthy (for cron, which mails any output).""";
+        Checks the running service (GET /health and /stats) and exits 1, printing one ALERT line per
+        reason, when any of these holds:
+          - the service does not answer, or its database is down;
+          - analysis is paused (daily budget, bad API key, spend limit, Anthropic outage);
+          - GitHub writes are paused (token refused, GitHub unreachable), or the token expires within 7 days;
+          - more than --max-failed events (default 0) failed within --window (default 1h); a failure stops
+            counting once it is requeued (bin/hls retry) or its window has passed;
+          - the oldest pending event is older than --max-age (default 15m);
+          - a handler spool entry is older than --max-spool-age (default 15m), or entries were rejected.
+        Durations take a unit: 90s, 15m, 2h, 1d. Exit status 0 when healthy, 1 on any alert, 2 for bad
+        usage. --quiet prints nothing when healthy (for cron, which mails any output).""";
   }
 
   @Override
   int execute(List<String> args, Cli cli) {
-    Duration maxAge = Cli.takeOption(args, "--max-age").map(MonitorCommand::duration).orElse(DEFAULT_MAX_AGE);
+    MonitorAlerts.Limits limits = new MonitorAlerts.Limits(
+        Cli.takeOption(args, "--max-failed").map(MonitorCommand::count).orElse(MonitorAlerts.DEFAULT_MAX_FAILED),
+        Cli.takeOption(args, "--window").map(v -> duration("--window", v)).orElse(MonitorAlerts.DEFAULT_WINDOW),
+        Cli.takeOption(args, "--max-age").map(v -> duration("--max-age", v)).orElse(MonitorAlerts.DEFAULT_MAX_AGE),
+        Cli.takeOption(args, "--max-spool-age").map(v -> duration("--max-spool-age", v))
+            .orElse(MonitorAlerts.DEFAULT_MAX_SPOOL_AGE));
+    if (limits.window().compareTo(Duration.ofDays(30)) > 0) throw new UsageException("--window is at most 30d");
     boolean quiet = Cli.takeFlag(args, "--quiet");
     ServiceClient client = ServiceClient.of(cli.loadConfig(args).hls(), cli.env);
     Cli.noMoreArgs(args);
-    List<String> alerts = new ArrayList<>();
-    ServiceClient.Reply health;
+    JsonNode h;
     try {
-      health = client.get("/health");
+      h = client.get("/health?window=" + limits.window().getSeconds() + "s").json();
     } catch (CliFailure e) {
       cli.out.println("ALERT: " + e.getMessage());
       return 1;
     }
-    JsonNode h = health.json();
-    String status = Text.text(h.path("status"));
-    String analysis = Text.text(h.path("analysis"));
-    if (!status.equals("ok")) alerts.add("service status is " + status + " (database " + Text.text(h.path("database")) + ")");
-    if (analysis.startsWith("paused")) alerts.add("analysis " + analysis);
     JsonNode s = ServiceClient.expectOk(client.get("/stats")).json();
-    JsonNode oldest = s.path("oldest_pending_age_seconds");
-    if (oldest.isNumber() && oldest.asLong() > maxAge.getSeconds()) {
-      alerts.add("oldest pending event waits " + Text.age(Duration.ofSeconds(oldest.asLong()))
-          + " (more than " + Text.age(maxAge) + ")");
-    }
+    List<String> alerts = MonitorAlerts.of(h, s, limits, Instant.now());
     if (quiet && alerts.isEmpty()) return 0;
-    JsonNode by = s.path("by_status");
-    cli.out.println("HLS at " + client.base());
-    cli.out.print(Text.pairs(List.of(
-        new String[] {"health", status + " (database " + Text.text(h.path("database")) + ", analysis " + analysis + ")"},
-        new String[] {"queue", "pending " + by.path("pending").asLong() + ", retry " + by.path("retry").asLong()
-            + ", processing " + by.path("processing").asLong() + ", failed " + by.path("failed").asLong()},
-        new String[] {"oldest waiting", oldest.isNumber() ? Text.age(Duration.ofSeconds(oldest.asLong())) : "-"},
-        new String[] {"success rate", Text.percent(s.path("success_rate").asDouble())},
-        new String[] {"avg processing", Text.seconds(s.path("average_processing_time").asDouble())},
-        new String[] {"today", s.path("today").path("webhooks").asLong() + " webhooks, "
-            + s.path("today").path("claude_analyses").asLong() + " analyses, "
-            + Text.usd(s.path("today").path("total_cost_usd").asDouble())})));
-    // Whatever else /health reports (actors, rate-limited repositories...) is shown as it comes.
-    h.properties().forEach(f -> {
-      if (!List.of("status", "database", "analysis").contains(f.getKey())) {
-        cli.out.println("  health." + f.getKey() + ": " + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
-      }
-    });
+    printSummary(cli, client, h, s);
     if (alerts.isEmpty()) {
       cli.out.println("OK");
       return 0;
@@ -90,15 +72,41 @@ final class MonitorCommand extends OperatorCommand {
     return 1;
   }
 
-  /** HOCON durations (90s, 15m, 2h; a bare number is milliseconds in HOCON, so a unit is required here). */
-  static Duration duration(String raw) {
-    if (!raw.strip().matches("\\d+\\s*[a-zA-Z]+")) {
-      throw new UsageException("--max-age needs a duration with a unit, such as 90s, 15m or 2h, not '" + raw + "'");
-    }
+  private static void printSummary(Cli cli, ServiceClient client, JsonNode h, JsonNode s) {
+    JsonNode by = s.path("by_status");
+    JsonNode oldest = s.path("oldest_pending_age_seconds");
+    cli.out.println("HLS at " + client.base());
+    cli.out.print(Text.pairs(List.of(
+        new String[] {"health", Text.text(h.path("status")) + " (database " + Text.text(h.path("database"))
+            + ", analysis " + Text.text(h.path("analysis")) + ")"},
+        new String[] {"queue", "pending " + by.path("pending").asLong() + ", retry " + by.path("retry").asLong()
+            + ", processing " + by.path("processing").asLong() + ", failed " + by.path("failed").asLong()},
+        new String[] {"oldest waiting", oldest.isNumber() ? Text.age(Duration.ofSeconds(oldest.asLong())) : "-"},
+        new String[] {"success rate", Text.percent(s.path("success_rate").asDouble())},
+        new String[] {"avg processing", Text.seconds(s.path("average_processing_time").asDouble())},
+        new String[] {"today", s.path("today").path("webhooks").asLong() + " webhooks, "
+            + s.path("today").path("claude_analyses").asLong() + " analyses, "
+            + Text.usd(s.path("today").path("total_cost_usd").asDouble())})));
+    // Whatever else /health reports (GitHub, spool, recent failures...) is shown as it comes.
+    h.properties().forEach(f -> {
+      if (!List.of("status", "database", "analysis").contains(f.getKey())) {
+        cli.out.println("  health." + f.getKey() + ": " + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
+      }
+    });
+  }
+
+  static Duration duration(String option, String raw) {
+    return Durations.parse(raw).filter(d -> !d.isZero()).orElseThrow(() -> new UsageException(
+        option + " needs a duration with a unit, such as 90s, 15m or 2h, not '" + raw + "'"));
+  }
+
+  private static int count(String raw) {
     try {
-      return ConfigFactory.empty().withValue("d", ConfigValueFactory.fromAnyRef(raw.strip())).getDuration("d");
-    } catch (ConfigException e) {
-      throw new UsageException("--max-age: '" + raw + "' is not a duration such as 90s, 15m or 2h");
+      int n = Integer.parseInt(raw.strip());
+      if (n >= 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
     }
+    throw new UsageException("--max-failed must be a whole number of events (0 or more), not '" + raw + "'");
   }
 }

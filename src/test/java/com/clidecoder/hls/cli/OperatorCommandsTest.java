@@ -101,17 +101,24 @@ class OperatorCommandsTest {
   }
 
   @Test
-  void monitorIsHealthyWithALargeMaxAgeAndAlertsWhenTheQueueIsStuck() {
-    Run ok = hls("monitor", "--max-age", "2h");
+  void monitorIsHealthyWithLargeLimitsAndAlertsOnAStuckQueueAndARecentFailure() {
+    Run ok = hls("monitor", "--max-age", "2h", "--max-failed", "1");
     assertEquals(0, ok.exit(), ok.out() + ok.err());
     assertTrue(ok.out().contains("health"), ok.out());
     assertTrue(ok.out().strip().endsWith("OK"), ok.out());
-    assertEquals("", hls("monitor", "--max-age", "2h", "--quiet").out());
+    assertEquals("", hls("monitor", "--max-age", "2h", "--max-failed", "1", "--quiet").out());
 
-    Run stuck = hls("monitor", "--max-age", "10m");
+    Run stuck = hls("monitor", "--max-age", "10m", "--max-failed", "1");
     assertEquals(1, stuck.exit());
     assertTrue(stuck.out().contains("ALERT: oldest pending event waits"), stuck.out());
     assertTrue(hls("monitor").out().contains("more than 15m"), "default max age is 15 minutes");
+
+    // The seeded failure happened 30 minutes ago: inside the default hour, outside a 20-minute window.
+    Run failed = hls("monitor", "--max-age", "2h");
+    assertEquals(1, failed.exit(), failed.out());
+    assertTrue(failed.out().contains("ALERT: 1 event failed in the last 1h 00m (more than 0)"), failed.out());
+    assertEquals(1, failed.out().lines().filter(l -> l.startsWith("ALERT")).count(), failed.out());
+    assertEquals(0, hls("monitor", "--max-age", "2h", "--window", "20m").exit());
   }
 
   @Test
