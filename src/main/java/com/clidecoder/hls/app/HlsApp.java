@@ -103,9 +103,8 @@ public final class HlsApp {
     ActorRef<QueueSupervisor.Command> supervisor =
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
-    IntakeQuiet quiet = new IntakeQuiet();
-    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics, quiet);
-    ShutdownOrder.register(CoordinatedShutdown.get(system), binding, intake, supervisor, quiet,
+    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
+    ShutdownOrder.register(CoordinatedShutdown.get(system), binding, intake, supervisor, gate.activity(),
         config.workers().shutdownDeadline(), system, () -> {
           metrics.close();
           db.close();

@@ -37,8 +37,7 @@ record Services(
     ActorSystem<Void> system,
     ActorRef<QueueSupervisor.Command> supervisor,
     ConfigReloader reloader,
-    HlsMetrics metrics,
-    IntakeQuiet quiet) {
+    HlsMetrics metrics) {
 
   Route routes() {
     // Routes read the config in force per request, so a reload takes effect for the next request.
@@ -47,17 +46,11 @@ record Services(
     return HttpRoutes.all(
         new HealthRoute(db, jdbc, this::pipelineHealth).route(),
         new StatsRoute(stats, jdbc, current, clock).route(),
-        new WebhookRoute(current, intake, this::wakePipeline, this::intakeAnswered).route(),
+        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake).route(),
         new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
         new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
         new MetricsRoute(current, metrics, stats, jdbc, clock).route(),
         new DashboardRoute(current).route());
-  }
-
-  /** Every webhook answer: counted, and remembered so that a stop waits for a burst to end. */
-  private void intakeAnswered(String eventType, String outcome) {
-    quiet.answered();
-    metrics.intake(eventType, outcome);
   }
 
   /** Called after a commit that queued events: the pipeline claims now instead of at its next poll. */

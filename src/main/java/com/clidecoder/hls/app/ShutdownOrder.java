@@ -19,7 +19,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * stream of deliveries.
  */
 final class ShutdownOrder {
-  /** No webhook answer for this long: a burst under way when the signal came has been taken in. */
+  /** No request in flight and none for this long: a burst under way when the signal came has been taken in. */
   static final Duration INTAKE_QUIET = Duration.ofSeconds(1);
   /** Requests still in flight when the port closes get this long to be answered (pekko's terminate). */
   static final Duration REQUESTS_DEADLINE = Duration.ofSeconds(5);
@@ -27,15 +27,15 @@ final class ShutdownOrder {
   private ShutdownOrder() {}
 
   static void register(CoordinatedShutdown shutdown, ServerBinding binding, IntakeWriter intake,
-      ActorRef<QueueSupervisor.Command> supervisor, IntakeQuiet quiet, Duration drainDeadline,
+      ActorRef<QueueSupervisor.Command> supervisor, HttpActivity activity, Duration drainDeadline,
       ActorSystem<Void> system, Runnable closeStore) {
     // Both run at once and the phase ends when both are done: in-flight events finish (or return to the
     // queue at the deadline) while new deliveries are still committed; the supervisor claims none of them.
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "drain-pipeline", () ->
         AskPattern.<QueueSupervisor.Command, Done>ask(supervisor, r -> new QueueSupervisor.Drain(drainDeadline, r),
             drainDeadline.plusSeconds(5), system.scheduler()));
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "await-intake-quiet", () ->
-        quiet.await(INTAKE_QUIET, drainDeadline));
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "await-http-quiet", () ->
+        activity.awaitQuiet(INTAKE_QUIET, drainDeadline));
     // unbind, then let the requests on open connections finish; new ones on them get pekko's 503.
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", binding::unbind);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-terminate", () ->

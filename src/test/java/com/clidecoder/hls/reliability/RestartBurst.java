@@ -40,9 +40,10 @@ final class RestartBurst {
     assertTrue(health.contains("\"version\":\"" + Version.current() + "\""), "/health carries the version: " + health);
 
     AtomicInteger answered = new AtomicInteger();
+    Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
     Map<String, CompletableFuture<Integer>> sent = new TreeMap<>();
     int half = deliveries / 2;
-    for (int i = 0; i < half; i++) sent.put(id(i), sendOnce(http, service, i, answered));
+    for (int i = 0; i < half; i++) sent.put(id(i), sendOnce(http, service, i, answered, failures));
     long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (answered.get() < deliveries / 4 && System.nanoTime() < until) Thread.sleep(5);
     int beforeSignal = answered.get();
@@ -50,7 +51,7 @@ final class RestartBurst {
     service.signalStop();
     // A client of its own, so the second half opens new connections rather than reusing the first's.
     HttpClient late = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    for (int i = half; i < deliveries; i++) sent.put(id(i), sendOnce(late, service, i, answered));
+    for (int i = half; i < deliveries; i++) sent.put(id(i), sendOnce(late, service, i, answered, failures));
 
     Map<Integer, List<String>> byStatus = new TreeMap<>();
     for (var e : sent.entrySet()) byStatus.computeIfAbsent(e.getValue().join(), s -> new ArrayList<>()).add(e.getKey());
@@ -59,7 +60,8 @@ final class RestartBurst {
     System.out.printf("RESTART deliveries=%d answered_before_sigterm=%d statuses=%s exit=%d stop_ms=%d%n",
         deliveries, beforeSignal, summary(byStatus), exit, stopMillis);
     assertEquals(List.of(202), List.copyOf(byStatus.keySet()),
-        "every delivery answered 202 (-1 = refused or unanswered): " + summary(byStatus) + " e.g. " + byStatus);
+        "every delivery answered 202 (-1 = refused or unanswered): " + summary(byStatus) + " " + byStatus
+            + " failures: " + failures);
     assertEquals(143, exit, "an orderly exit on SIGTERM");
 
     Map<String, Rows.Event> stored = Rows.events(db);
@@ -74,7 +76,43 @@ final class RestartBurst {
     }
   }
 
+  /**
+   * Deliveries that never stop (one every 50 ms) do not hold the port open for ever: the wait for a quiet
+   * intake ends at {@code hls.workers.shutdown-deadline} (3 s here) and the process exits.
+   */
+  static void steadyStreamStillExits(Path dir) throws Exception {
+    Path db = dir.resolve("webhooks.db");
+    String conf = "hls.database.path = \"" + db + "\"\nhls.workers.shutdown-deadline = 3s";
+    ServiceProcess service = ServiceProcess.start(dir.resolve("svc"), conf, JVM, true);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    AtomicInteger answered = new AtomicInteger();
+    List<CompletableFuture<Integer>> sent = new ArrayList<>();
+    long signalled = 0;
+    for (int i = 0; service.isAlive() && i < 1_000; i++) {
+      if (i == 20) {
+        signalled = System.nanoTime();
+        service.signalStop();
+      }
+      sent.add(sendOnce(http, service, i, answered));
+      Thread.sleep(50);
+    }
+    int exit = service.awaitExit(Duration.ofSeconds(30));
+    long stopMillis = Duration.ofNanos(System.nanoTime() - signalled).toMillis();
+    long accepted = sent.stream().map(CompletableFuture::join).filter(s -> s == 202).count();
+    System.out.printf("RESTART steady sent=%d accepted=%d exit=%d stop_ms=%d%n", sent.size(), accepted, exit, stopMillis);
+    assertEquals(143, exit);
+    assertTrue(stopMillis < 15_000, "exits in bounded time under a steady stream: " + stopMillis + " ms");
+    assertTrue(sent.size() > 60, "the port stayed open past the first second of the stream: " + sent.size() + " sent");
+    assertEquals(accepted, Rows.count(db, "SELECT count(*) FROM webhook_events"), "every 202 is a row");
+  }
+
   private static CompletableFuture<Integer> sendOnce(HttpClient http, ServiceProcess service, int i, AtomicInteger answered) {
+    return sendOnce(http, service, i, answered, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  /** One attempt, never repeated: the status, or -1 with what ended it in {@code failures}. */
+  private static CompletableFuture<Integer> sendOnce(HttpClient http, ServiceProcess service, int i,
+      AtomicInteger answered, Map<String, String> failures) {
     HttpRequest request = HttpRequest.newBuilder(service.uri("/webhook"))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
@@ -86,7 +124,10 @@ final class RestartBurst {
     return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .handle((r, e) -> {
           answered.incrementAndGet();
-          return e == null ? r.statusCode() : -1;
+          if (e == null) return r.statusCode();
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          failures.put(id(i), cause.getClass().getSimpleName() + ": " + cause.getMessage());
+          return -1;
         });
   }
 
