@@ -101,7 +101,7 @@ final class RestartBurst {
     long accepted = sent.stream().map(CompletableFuture::join).filter(s -> s == 202).count();
     System.out.printf("RESTART steady sent=%d accepted=%d exit=%d stop_ms=%d%n", sent.size(), accepted, exit, stopMillis);
     assertEquals(143, exit);
-    assertTrue(stopMillis < 15_000, "exits in bounded time under a steady stream: " + stopMillis + " ms");
+    assertTrue(stopMillis < 10_000, "exits soon after the 3 s deadline under a steady stream, not at the phase timeout (13 s): " + stopMillis + " ms");
     assertTrue(sent.size() > 60, "the port stayed open past the first second of the stream: " + sent.size() + " sent");
     assertEquals(accepted, Rows.count(db, "SELECT count(*) FROM webhook_events"), "every 202 is a row");
   }
