@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 
+import com.clidecoder.hls.app.Version;
 import com.clidecoder.hls.domain.Durations;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.MonitorQueries;
@@ -98,6 +99,7 @@ public final class HealthRoute {
       body.put("analysis", analysisState);
       p.ifPresent(h -> outageFields(h, body));
       p.ifPresent(h -> body.put("pipeline", h.figures()));
+      body.put("version", Version.current());
       return body;
     }).thenCombine(queue, (body, figures) -> {
       figures.ifPresent(body::putAll);

@@ -12,7 +12,6 @@ import com.clidecoder.hls.store.AnalysisStore;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 import com.clidecoder.hls.config.ConfigLoader;
 import com.clidecoder.hls.config.HlsConfig;
@@ -36,7 +35,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,20 +65,33 @@ public final class HlsApp {
   }
 
   /**
-   * Starts the service; the stage completes once HTTP is bound. Throws when the store cannot open.
+   * Starts the service; the stage completes once the store is open and the routes answer. The port is
+   * bound first and the instance lock taken next, before the database is opened or migrated: a taken port
+   * throws {@link PortInUse} with nothing else done; a store that cannot open throws its StoreException.
+   * Until the store is open every request is answered 503 with Retry-After ({@link StartingGate}).
    * {@code env} is what a reload applies over the file again, as at start.
    */
   public static CompletionStage<HlsApp> start(ConfigLoader.Loaded loaded, Map<String, String> env) {
     HlsConfig config = loaded.hls();
-    InstanceLock lock = InstanceLock.acquire(config.database().path());
+    ensurePortFree(config.server());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
+    StartingGate gate = new StartingGate(system);
+    ServerBinding binding = bind(config.server(), gate, system);
+    InstanceLock lock;
     Database db;
+    try {
+      lock = InstanceLock.acquire(config.database().path());
+    } catch (RuntimeException e) {
+      stopUnopened(binding, system);
+      throw e;
+    }
     try {
       db = Database.open(config.database());
     } catch (RuntimeException e) {
       lock.close();
+      stopUnopened(binding, system);
       throw e;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "hls", actorConfig(loaded));
     Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig("hls-jdbc-dispatcher"));
     EventStore events = new EventStore(db);
     IntakeWriter intake = IntakeWriter.start(events, jdbc, config.database().maxBatch(),
@@ -92,38 +103,75 @@ public final class HlsApp {
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
     Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     // Retention: first run a minute after start (not during it), then daily.
     org.apache.pekko.actor.Cancellable retention = DailyRetention.start(system, new Retention(db), reloader::current,
         jdbc, java.time.Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofDays(1));
-    // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued,
-    // and let in-flight events finish until the deadline; the rest returns to the queue.
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-intake", intake::drain);
-    Duration deadline = config.workers().shutdownDeadline();
-    shutdown.addTask(CoordinatedShutdown.PhaseServiceStop(), "drain-pipeline", () ->
-        AskPattern.<QueueSupervisor.Command, Done>ask(supervisor, r -> new QueueSupervisor.Drain(deadline, r),
-            deadline.plusSeconds(5), system.scheduler()));
-    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", () -> {
-      retention.cancel();
-      metrics.close();
-      db.close();
-      lock.close();
-      return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
-    });
-    Route routes = services.routes();
-    return Http.get(system)
-        .newServerAt(config.server().host(), config.server().port())
-        .bind(routes)
-        .thenApply(b -> {
-          b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
-          log.info("event=started address={} database={} analyst={} github={}",
-              b.localAddress(), db.path(), config.claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
-              config.github().effectiveDryRun() ? "dry-run" : "live");
-          return new HlsApp(config, system, b, intake, reloader, metrics);
-        })
-        .whenComplete((app, err) -> {
-          if (err != null) system.terminate();
+    ShutdownOrder.register(CoordinatedShutdown.get(system), binding, intake, supervisor, gate.activity(),
+        config.workers().shutdownDeadline(), system, () -> {
+          retention.cancel();
+          metrics.close();
+          db.close();
+          lock.close();
         });
+    gate.open(services.routes());
+    log.info("event=started address={} database={} analyst={} github={} version={}",
+        binding.localAddress(), db.path(), config.claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
+        config.github().effectiveDryRun() ? "dry-run" : "live", Version.current());
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        new HlsApp(config, system, binding, intake, reloader, metrics));
+  }
+
+  /** The port, bound before anything else is done; a taken one is {@link PortInUse}, the system stopped. */
+  private static ServerBinding bind(HlsConfig.Server server, StartingGate gate, ActorSystem<Void> system) {
+    try {
+      return Http.get(system).newServerAt(server.host(), server.port()).bind(gate).toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof java.net.BindException) throw new PortInUse(server.host(), server.port());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Tries the port with a plain socket before the actor system starts: a taken port is then one line
+   * and nothing else (pekko's own bind failure logs an error with its stack trace). The bind after it
+   * still reports a port taken in between.
+   */
+  private static void ensurePortFree(HlsConfig.Server server) {
+    if (server.port() == 0) return;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true); // as pekko binds: a port in TIME_WAIT after our own stop is free
+      probe.bind(new java.net.InetSocketAddress(server.host(), server.port()));
+    } catch (java.net.BindException e) {
+      throw new PortInUse(server.host(), server.port());
+    } catch (java.io.IOException e) {
+      // Not a taken port (an address of another host, say): pekko's bind reports it.
+    }
+  }
+
+  /** Start failed after the bind: release the port and stop the system before the exception travels on. */
+  private static void stopUnopened(ServerBinding binding, ActorSystem<Void> system) {
+    binding.unbind().toCompletableFuture().join();
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** The configured port is taken by another process (often the old hls-api); nothing was opened. */
+  public static final class PortInUse extends RuntimeException {
+    private final int port;
+
+    PortInUse(String host, int port) {
+      super("port " + port + " is in use" + (host.equals("127.0.0.1") || host.equals("0.0.0.0") ? "" : " on " + host)
+          + ": is the old hls-api still running?", null, false, false);
+      this.port = port;
+    }
+
+    public int port() {
+      return port;
+    }
   }
 
   /**
@@ -151,15 +199,17 @@ public final class HlsApp {
   }
 
   /**
-   * The merged HOCON with pekko's HTTP limits raised to the configured payload cap, and the
-   * service-stop phase long enough for the pipeline's drain deadline.
+   * The merged HOCON with pekko's HTTP limits raised to the configured payload cap, and the phase that
+   * drains the pipeline (before-service-unbind, see {@link ShutdownOrder}) long enough for its deadline.
    */
   private static Config actorConfig(ConfigLoader.Loaded loaded) {
     long cap = loaded.hls().server().maxPayloadBytes();
     long stopMillis = loaded.hls().workers().shutdownDeadline().plusSeconds(10).toMillis();
     return ConfigFactory.parseMap(Map.of(
             "pekko.http.server.parsing.max-content-length", String.valueOf(cap),
-            "pekko.coordinated-shutdown.phases.service-stop.timeout", stopMillis + "ms"))
+            "pekko.coordinated-shutdown.phases.before-service-unbind.timeout", stopMillis + "ms",
+            "pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+            ShutdownOrder.REQUESTS_DEADLINE.plusSeconds(2).toMillis() + "ms"))
         .withFallback(loaded.merged());
   }
 

@@ -1,5 +1,6 @@
 package com.clidecoder.hls.cli;
 
+import com.clidecoder.hls.app.Version;
 import com.clidecoder.hls.config.ConfigProblems;
 import com.clidecoder.hls.store.StoreException;
 import java.util.ArrayList;
@@ -23,6 +24,10 @@ public final class Main {
 
   static int run(List<String> argv, Cli cli) {
     Map<String, Command> commands = commands();
+    if (!argv.isEmpty() && (argv.get(0).equals("--version") || argv.get(0).equals("version"))) {
+      cli.out.println("hls " + Version.current());
+      return 0;
+    }
     if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help") || argv.get(0).equals("-h")) {
       if (argv.size() > 1 && commands.containsKey(argv.get(1))) {
         cli.out.println(commands.get(argv.get(1)).usage());
@@ -65,5 +70,6 @@ public final class Main {
     cli.out.println("usage: bin/hls COMMAND [OPTIONS]   (bin/hls COMMAND --help for details)");
     cli.out.println();
     commands.values().forEach(c -> cli.out.printf("  %-14s %s%n", c.name(), c.summary()));
+    cli.out.printf("  %-14s %s%n", "version", "print \"hls <version>\" (also --version)");
   }
 }

@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Finds keys under {@code hls} that HLS does not know, naming the nearest known key (typos must not pass silently). */
+/**
+ * Finds keys HLS does not know, naming the nearest known key (typos must not pass silently): keys under
+ * {@code hls}, and root keys that no reference configuration defines ({@code hsl { }} beside or instead of
+ * {@code hls}); {@code pekko} and the other roots of the references stay accepted.
+ */
 final class UnknownKeys {
   /** Sections whose keys are the user's own names (model names, event types). */
   private static final List<String> OPEN_SECTIONS = List.of("hls.claude.prices.", "hls.analyze.");
@@ -16,6 +20,24 @@ final class UnknownKeys {
   private UnknownKeys() {}
 
   static List<String> find(Config user, Config reference) {
+    List<String> problems = new ArrayList<>(unknownRoots(user, reference));
+    problems.addAll(unknownUnderHls(user, reference));
+    return problems;
+  }
+
+  /** Root keys of the user's file that no reference.conf (nor hls-pekko.conf) has: nothing would read them. */
+  private static List<String> unknownRoots(Config user, Config reference) {
+    Set<String> known = new TreeSet<>(reference.root().keySet());
+    List<String> problems = new ArrayList<>();
+    for (String root : new TreeSet<>(user.root().keySet())) {
+      if (known.contains(root)) continue;
+      problems.add(ConfigUtil.joinPath(root) + ": unknown root key, nothing reads it"
+          + nearest(root, known).map(k -> " (did you mean " + k + "?)").orElse(" (HLS settings go under hls { })"));
+    }
+    return problems;
+  }
+
+  private static List<String> unknownUnderHls(Config user, Config reference) {
     // Not an object: the builder reports that; here there are no keys to compare.
     if (!(user.root().get("hls") instanceof ConfigObject)) return List.of();
     Set<String> known = new TreeSet<>();

@@ -296,7 +296,7 @@ public final class WebhookRoute {
     log.warn("event=not_stored delivery={} repo={} error={}", d.deliveryId(), d.repository(), cause.toString());
     refusals.accept(Refusal.UNAVAILABLE);
     outcomes.accept(d.eventType(), "unavailable");
-    return JsonReplies.response(StatusCodes.SERVICE_UNAVAILABLE, JsonReplies.rejected(reason));
+    return JsonReplies.unavailable(reason);
   }
 
   private Route tooLarge() {
@@ -305,9 +305,6 @@ public final class WebhookRoute {
   }
 
   private static HttpResponse timeoutResponse(HttpRequest request) {
-    return HttpResponse.create()
-        .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
-        .withEntity(ContentTypes.APPLICATION_JSON,
-            "{\"status\":\"rejected\",\"reason\":\"the request timed out before it was stored; retry later\"}");
+    return JsonReplies.unavailable("the request timed out before it was stored; retry later");
   }
 }

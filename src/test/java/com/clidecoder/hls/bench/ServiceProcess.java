@@ -41,23 +41,16 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Writes {@code hocon} to {@code dir/hls.conf} and starts the service on it; returns once it listens. */
   public static ServiceProcess start(Path dir, String hocon, List<String> jvmOptions) throws IOException {
-    Files.createDirectories(dir);
-    Path conf = dir.resolve("hls.conf");
-    Files.writeString(conf, "hls.server.port = 0\n"
-        + "hls.logging.file = \"" + dir.resolve("hls.log") + "\"\n" + hocon + "\n");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    Path jar = Path.of(System.getProperty("hls.jar", "target/hls.jar")).toAbsolutePath();
-    if (Files.isRegularFile(jar) && !Boolean.getBoolean("hls.useClasspath")) {
-      cmd.addAll(List.of("-jar", jar.toString()));
-    } else {
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "com.clidecoder.hls.cli.Main"));
-    }
-    cmd.addAll(List.of("serve", "--config", conf.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("HLS_") || k.startsWith("GITHUB_") || k.startsWith("ANTHROPIC_"));
+    return start(dir, hocon, jvmOptions, Boolean.getBoolean("hls.useClasspath"));
+  }
+
+  /**
+   * As {@link #start(Path, String, List)}; {@code fromClasspath} runs the test classpath even when a jar
+   * exists (a test of this build's behaviour must not run a jar packaged from older sources).
+   */
+  public static ServiceProcess start(Path dir, String hocon, List<String> jvmOptions, boolean fromClasspath)
+      throws IOException {
+    ProcessBuilder pb = serve(dir, hocon, jvmOptions, fromClasspath);
     System.err.println("service logs: " + dir.resolve("stderr.log") + " and " + dir.resolve("hls.log"));
     long start = System.nanoTime();
     Process p = pb.start();
@@ -83,6 +76,33 @@ public final class ServiceProcess implements AutoCloseable {
       p.destroyForcibly();
       throw new IOException("service did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The {@code serve} process, not started: {@code hocon} (after a free port and the log file) in
+   * {@code dir/hls.conf}, the HLS/GitHub/Anthropic environment removed, stderr appended to
+   * {@code dir/stderr.log}. Tests of a start that must fail run it themselves.
+   */
+  public static ProcessBuilder serve(Path dir, String hocon, List<String> jvmOptions, boolean fromClasspath)
+      throws IOException {
+    Files.createDirectories(dir);
+    Path conf = dir.resolve("hls.conf");
+    Files.writeString(conf, "hls.server.port = 0\n"
+        + "hls.logging.file = \"" + dir.resolve("hls.log") + "\"\n" + hocon + "\n");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    Path jar = Path.of(System.getProperty("hls.jar", "target/hls.jar")).toAbsolutePath();
+    if (Files.isRegularFile(jar) && !fromClasspath) {
+      cmd.addAll(List.of("-jar", jar.toString()));
+    } else {
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "com.clidecoder.hls.cli.Main"));
+    }
+    cmd.addAll(List.of("serve", "--config", conf.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("HLS_") || k.startsWith("GITHUB_") || k.startsWith("ANTHROPIC_"));
+    return pb;
   }
 
   public int port() {
@@ -148,6 +168,19 @@ public final class ServiceProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM without waiting: the coordinated shutdown runs while the caller goes on. */
+  public void signalStop() {
+    process.destroy();
+  }
+
+  /** The exit status once the process has ended; fails when it is still running after {@code within}. */
+  public int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the service did not exit within " + within);
+    }
+    return process.exitValue();
   }
 
   /** SIGTERM: the coordinated shutdown runs. */

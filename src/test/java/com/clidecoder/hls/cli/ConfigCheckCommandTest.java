@@ -71,6 +71,16 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aTypoedRootKeyIsReportedByConfigCheck() throws Exception {
+    Path f = file("hsl {\n  server.port = 9000\n}\n");
+
+    int status = run(Map.of(), "config", "check", "--config=" + f);
+
+    assertEquals(78, status);
+    assertContains(err.toString(StandardCharsets.UTF_8), "  hsl: unknown root key", "did you mean hls?");
+  }
+
+  @Test
   void aMissingFileExitsWith78() {
     int status = run(Map.of(), "config", "check", "--config", dir.resolve("absent.conf").toString());
 

@@ -152,6 +152,24 @@ class ConfigValidationTest {
     assertTrue(c.sourceFile().isPresent());
   }
 
+  @Test
+  void typoedRootKeyBesideHlsIsAnErrorNamingTheNearestRoot() {
+    assertOnlyProblem("hsl { server.port = 9000 }", "hsl: unknown root key", "(did you mean hls?)");
+  }
+
+  @Test
+  void typoedRootKeyInsteadOfHlsIsAnError() throws Exception {
+    Path f = dir.resolve("typo.conf");
+    Files.writeString(f, "hsl {\n  database.path = \"x.db\"\n}\n");
+    ConfigProblems p = assertThrows(ConfigProblems.class, () -> ConfigLoader.load(Optional.of(f), Map.of()));
+    assertEquals(List.of("hsl: unknown root key, nothing reads it (did you mean hls?)"), p.problems());
+  }
+
+  @Test
+  void pekkoAndTheJdbcDispatcherStayAcceptedAsRoots() {
+    TestConfigs.load(dir, "pekko.loglevel = \"DEBUG\"\nhls-jdbc-dispatcher.thread-pool-executor.fixed-pool-size = 2");
+  }
+
   private void assertOnlyProblem(String hocon, String... parts) {
     ConfigProblems p = problems(hocon);
     assertEquals(1, p.problems().size(), "expected one problem, got:\n" + String.join("\n", p.problems()));
