@@ -28,11 +28,19 @@ public final class HealthRoute {
   private final Database db;
   private final Executor jdbc;
   private final Supplier<CompletionStage<PipelineHealth>> pipeline;
+  /** The handler path's spool figures ({@code "spool"}); blocking file I/O, run on {@code jdbc}. */
+  private final Supplier<Optional<Map<String, Object>>> spool;
 
   public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline) {
+    this(db, jdbc, pipeline, Optional::empty);
+  }
+
+  public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline,
+      Supplier<Optional<Map<String, Object>>> spool) {
     this.db = db;
     this.jdbc = jdbc;
     this.pipeline = pipeline;
+    this.spool = spool;
   }
 
   public Route route() {
@@ -45,6 +53,8 @@ public final class HealthRoute {
     CompletionStage<Optional<PipelineHealth>> analysis = pipeline.get()
         .thenApply(Optional::of)
         .exceptionally(e -> Optional.empty()); // an unresponsive pipeline is reported, not a 500
+    CompletableFuture<Optional<Map<String, Object>>> spooled = CompletableFuture.supplyAsync(spool, jdbc)
+        .exceptionally(e -> Optional.of(Map.of("error", "cannot be read: " + e.getMessage())));
     return database.thenCombine(analysis, (readable, p) -> {
       // Reads can succeed while writes fail (locked, read-only, full): the intake answers 503 then.
       Optional<String> writeTrouble = db.writeTrouble();
@@ -57,6 +67,9 @@ public final class HealthRoute {
       body.put("database", !readable ? "unreachable" : writeTrouble.map(w -> "writes failing: " + w).orElse("ok"));
       body.put("analysis", analysisState);
       p.ifPresent(h -> body.put("pipeline", h.figures()));
+      return body;
+    }).thenCombine(spooled, (body, s) -> {
+      s.ifPresent(figures -> body.put("spool", figures));
       return body;
     });
   }

@@ -9,6 +9,9 @@ import com.clidecoder.hls.pipeline.Pipeline;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
 import com.clidecoder.hls.store.ActionStore;
 import com.clidecoder.hls.store.AnalysisStore;
+import com.clidecoder.hls.spool.LoopbackIntake;
+import com.clidecoder.hls.spool.SpoolDrainer;
+import com.clidecoder.hls.spool.SpoolLocation;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
@@ -90,7 +93,9 @@ public final class HlsApp {
     ActorRef<QueueSupervisor.Command> supervisor =
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
-    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
+    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics,
+        SpoolLocation.resolve(config.spool().dir(), env));
+    metrics.spool(services::spoolFigures);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     // After HTTP stopped taking requests (service-unbind, service-requests-done), commit what is queued,
     // and let in-flight events finish until the deadline; the rest returns to the queue.
@@ -111,6 +116,7 @@ public final class HlsApp {
         .bind(routes)
         .thenApply(b -> {
           b.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          startSpoolDrainer(services, b);
           log.info("event=started address={} database={} analyst={} github={}",
               b.localAddress(), db.path(), config.claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
               config.github().effectiveDryRun() ? "dry-run" : "live");
@@ -143,6 +149,15 @@ public final class HlsApp {
       supervisor.tell(new QueueSupervisor.Reconfigure(c));
     });
     return supervisor;
+  }
+
+  /** Once the intake listens, the handler path's spool is sent through it (at start and on a timer). */
+  private static void startSpoolDrainer(Services services, ServerBinding binding) {
+    HlsConfig.Spool spool = services.reloader().current().spool();
+    services.system().systemActorOf(
+        SpoolDrainer.create(services.spoolDir(), spool.drainInterval(), services.jdbc(),
+            new LoopbackIntake(binding.localAddress(), services.reloader()::current), services.metrics()::spoolDrained),
+        "spool-drainer", Props.empty());
   }
 
   /**

@@ -1,6 +1,7 @@
 package com.clidecoder.hls.metrics;
 
 import com.clidecoder.hls.domain.EventStatus;
+import com.clidecoder.hls.spool.SpoolFigures;
 import com.clidecoder.hls.store.QueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +16,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The service's Prometheus metrics, one registry per running service. Intake, pipeline, analyst and
@@ -47,6 +49,11 @@ public final class HlsMetrics implements AutoCloseable {
   private final Counter outputTokens;
   private final Counter cost;
 
+  // The handler path's spool: figures read from its folder at scrape time (see spool(...)).
+  private volatile Supplier<SpoolFigures> spoolSource;
+  private volatile SpoolFigures spool;
+  private final Counter spoolDrained;
+
   public HlsMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
@@ -68,6 +75,28 @@ public final class HlsMetrics implements AutoCloseable {
     inputTokens = tokens("input");
     outputTokens = tokens("output");
     cost = Counter.builder("hls.claude.cost").baseUnit("usd").description("Claude spend").register(registry);
+    spoolDrained = Counter.builder("hls.spool.drained").description("Spool entries the service sent and the intake took")
+        .register(registry);
+  }
+
+  /**
+   * Reports the spool as {@code hls_spool_depth}, {@code hls_spool_oldest_age_seconds} and
+   * {@code hls_spool_rejected}; {@code figures} lists the folder, so it is called once per scrape, on
+   * the scrape's (JDBC executor) thread.
+   */
+  public void spool(Supplier<SpoolFigures> figures) {
+    spoolSource = figures;
+    Gauge.builder("hls.spool.depth", this, m -> m.spool == null ? 0 : m.spool.depth())
+        .description("Spool entries waiting to be sent").register(registry);
+    Gauge.builder("hls.spool.oldest.age", this, m -> m.spool == null ? 0 : m.spool.oldestAgeSeconds())
+        .description("Age of the oldest waiting spool entry; 0 when none waits").baseUnit("seconds").register(registry);
+    Gauge.builder("hls.spool.rejected", this, m -> m.spool == null ? 0 : m.spool.rejected())
+        .description("Spool entries kept in rejected/ for a person").register(registry);
+  }
+
+  /** A spool entry the intake took (queued, duplicate or ignored) and that was deleted. */
+  public void spoolDrained() {
+    spoolDrained.increment();
   }
 
   /** A webhook delivery answered by the intake; outcome is queued, duplicate, ignored or rejected. */
@@ -128,6 +157,8 @@ public final class HlsMetrics implements AutoCloseable {
   public synchronized String scrape(QueueStats queue) {
     queue.byStatus().forEach((status, n) -> queueDepth.put(status, n.doubleValue()));
     oldestPendingAgeSeconds = queue.oldestPendingAgeSeconds().map(Long::doubleValue).orElse(0.0);
+    Supplier<SpoolFigures> source = spoolSource;
+    if (source != null) spool = source.get();
     return registry.scrape();
   }
 
