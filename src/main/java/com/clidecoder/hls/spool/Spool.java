@@ -147,9 +147,12 @@ public final class Spool {
    * drain finds unreadable and moves the rest of.
    */
   public static void reject(Path entry, String reason) throws IOException {
-    Path rejected = rejectedFolder(entry.getParent());
+    Path parent = entry.toAbsolutePath().getParent();
+    // An entry resent from rejected/ and refused again stays there, with the new reason.
+    Path rejected = parent.getFileName() != null && parent.getFileName().toString().equals(REJECTED) ? parent : rejectedFolder(parent);
     String stem = isEntryFolder(entry) ? entry.getFileName().toString() : stem(headersOf(entry).orElse(entry));
     Files.writeString(rejected.resolve(stem + REASON), reason.strip() + "\n", StandardCharsets.UTF_8);
+    if (rejected.equals(parent)) return;
     if (isEntryFolder(entry)) {
       Files.move(entry, rejected.resolve(stem), StandardCopyOption.REPLACE_EXISTING);
       return;
