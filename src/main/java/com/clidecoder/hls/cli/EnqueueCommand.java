@@ -54,16 +54,17 @@ final class EnqueueCommand extends OperatorCommand {
     if (!event.matches("[a-z_]+")) throw new UsageException("EVENT must be a GitHub event name such as issues, not '" + event + "'");
     byte[] body = Json.MAPPER.writeValueAsBytes(payload(args.get(3), repo, action));
     String delivery = given.orElseGet(() -> DeliveryIds.derivedFrom(body));
-    if (given.isEmpty()) {
-      // A made-up random id would make a second send of the same payload a second event (and comment).
-      cli.err.println("enqueue: WARNING: no --delivery given; using " + delivery
-          + ", derived from the payload, so sending the same payload again is a duplicate");
-    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("X-GitHub-Event", event);
     headers.put("X-GitHub-Delivery", delivery);
     headers.put("User-Agent", "hls-enqueue");
     Deliveries.Answer answer = Deliveries.send(client, body, headers);
+    if (given.isEmpty()) {
+      // Said once the intake answered (an unreachable service stays one line). A made-up random id would
+      // make a second send of the same payload a second event, and a second comment.
+      cli.err.println("enqueue: WARNING: no --delivery given; used " + delivery
+          + ", derived from the payload, so sending the same payload again is a duplicate");
+    }
     if (answer.outcome() == Deliveries.Outcome.REJECTED) throw new CliFailure(answer.describe());
     cli.out.println(answer.describe());
     return 0;
