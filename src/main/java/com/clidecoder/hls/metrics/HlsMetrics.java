@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  * {@code hls_claude_calls_total{outcome}}, {@code hls_claude_tokens_total{direction}},
  * {@code hls_claude_cost_usd_total}, {@code hls_github_actions_total{kind,outcome}},
  * {@code hls_retries_total}, {@code hls_queue_depth{status}}, {@code hls_queue_oldest_pending_age_seconds},
+ * {@code hls_spool_depth}, {@code hls_spool_oldest_age_seconds}, {@code hls_spool_rejected} (read from the
+ * spool folder at scrape time), {@code hls_spool_drained_total},
  * and Micrometer's JVM and process families ({@code jvm_*}, {@code process_*}, {@code system_*}).
  */
 public final class HlsMetrics implements AutoCloseable {
