@@ -136,7 +136,8 @@ public final class Spool {
     }
     Path headers = headersOf(entry).orElse(entry);
     Optional<Path> body = bodyOf(headers);
-    if (body.isPresent()) Files.delete(body.get());
+    // IfExists: the service's drainer and a replay by hand may both have sent it (the second got duplicate).
+    if (body.isPresent()) Files.deleteIfExists(body.get());
     Files.deleteIfExists(headers);
   }
 
