@@ -56,12 +56,20 @@ public final class HealthRoute {
   private final Supplier<CompletionStage<PipelineHealth>> pipeline;
   private final MonitorQueries monitor;
   private final Clock clock = Clock.systemUTC();
+  /** The handler path's spool figures ({@code "spool"}); blocking file I/O, run on {@code jdbc}. */
+  private final Supplier<Optional<Map<String, Object>>> spool;
 
   public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline) {
+    this(db, jdbc, pipeline, Optional::empty);
+  }
+
+  public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline,
+      Supplier<Optional<Map<String, Object>>> spool) {
     this.db = db;
     this.jdbc = jdbc;
     this.pipeline = pipeline;
     this.monitor = new MonitorQueries(db);
+    this.spool = spool;
   }
 
   public Route route() {
@@ -86,6 +94,8 @@ public final class HealthRoute {
     CompletionStage<Optional<PipelineHealth>> analysis = pipeline.get()
         .thenApply(Optional::of)
         .exceptionally(e -> Optional.empty()); // an unresponsive pipeline is reported, not a 500
+    CompletableFuture<Optional<Map<String, Object>>> spooled = CompletableFuture.supplyAsync(spool, jdbc)
+        .exceptionally(e -> Optional.of(Map.of("error", "cannot be read: " + e.getMessage())));
     return database.thenCombine(analysis, (readable, p) -> {
       // Reads can succeed while writes fail (locked, read-only, full): the intake answers 503 then.
       Optional<String> writeTrouble = db.writeTrouble();
@@ -103,6 +113,9 @@ public final class HealthRoute {
       return body;
     }).thenCombine(queue, (body, figures) -> {
       figures.ifPresent(body::putAll);
+      return body;
+    }).thenCombine(spooled, (body, s) -> {
+      s.ifPresent(figures -> body.put("spool", figures));
       return body;
     });
   }

@@ -9,6 +9,9 @@ import com.clidecoder.hls.pipeline.Pipeline;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
 import com.clidecoder.hls.store.ActionStore;
 import com.clidecoder.hls.store.AnalysisStore;
+import com.clidecoder.hls.spool.LoopbackIntake;
+import com.clidecoder.hls.spool.SpoolDrainer;
+import com.clidecoder.hls.spool.SpoolLocation;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
@@ -102,7 +105,9 @@ public final class HlsApp {
     ActorRef<QueueSupervisor.Command> supervisor =
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
-    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics);
+    Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics,
+        SpoolLocation.resolve(config.spool().dir(), env));
+    metrics.spool(services::spoolFigures);
     // Retention: first run a minute after start (not during it), then daily.
     org.apache.pekko.actor.Cancellable retention = DailyRetention.start(system, new Retention(db), reloader::current,
         jdbc, java.time.Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofDays(1));
@@ -114,6 +119,7 @@ public final class HlsApp {
           lock.close();
         });
     gate.open(services.routes());
+    startSpoolDrainer(services, binding);
     log.info("event=started address={} database={} analyst={} github={} version={}",
         binding.localAddress(), db.path(), config.claude().offline() ? AnalysisRecord.OFFLINE : AnalysisRecord.ANTHROPIC,
         config.github().effectiveDryRun() ? "dry-run" : "live", Version.current());
@@ -196,6 +202,15 @@ public final class HlsApp {
       supervisor.tell(new QueueSupervisor.Reconfigure(c));
     });
     return supervisor;
+  }
+
+  /** Once the intake listens, the handler path's spool is sent through it (at start and on a timer). */
+  private static void startSpoolDrainer(Services services, ServerBinding binding) {
+    HlsConfig.Spool spool = services.reloader().current().spool();
+    services.system().systemActorOf(
+        SpoolDrainer.create(services.spoolDir(), spool.drainInterval(), services.jdbc(),
+            new LoopbackIntake(binding.localAddress(), services.reloader()::current), services.metrics()::spoolDrained),
+        "spool-drainer", Props.empty());
   }
 
   /**

@@ -10,16 +10,22 @@ import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.intake.WebhookRoute;
 import com.clidecoder.hls.metrics.HlsMetrics;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
+import com.clidecoder.hls.spool.Spool;
+import com.clidecoder.hls.spool.SpoolFigures;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventQueries;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.store.IntakeWriter;
 import com.clidecoder.hls.store.Retention;
 import com.clidecoder.hls.store.StatsStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -38,14 +44,15 @@ record Services(
     ActorSystem<Void> system,
     ActorRef<QueueSupervisor.Command> supervisor,
     ConfigReloader reloader,
-    HlsMetrics metrics) {
+    HlsMetrics metrics,
+    Path spoolDir) {
 
   Route routes() {
     // Routes read the config in force per request, so a reload takes effect for the next request.
     Supplier<HlsConfig> current = reloader::current;
     Clock clock = Clock.systemUTC();
     return HttpRoutes.all(
-        new HealthRoute(db, jdbc, this::pipelineHealth).route(),
+        new HealthRoute(db, jdbc, this::pipelineHealth, () -> Optional.of(spoolFigures().toJson())).route(),
         new StatsRoute(stats, jdbc, current, clock).route(),
         new WebhookRoute(current, intake, this::wakePipeline, metrics::intake, r -> metrics.rejected(r.label)).route(),
         new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
@@ -67,6 +74,15 @@ record Services(
             "in_flight", s.inFlight(), "analysing", s.analysing(),
             "max_concurrent_analyses", s.maxConcurrentAnalyses(), "repository_actors", s.repositoryActors()),
             s.analysisPausedSince(), s.github(), s.githubPausedSince(), s.githubTokenExpiresAt()));
+  }
+
+  /** The spool as it is now: lists its folder, so call it off the actors' threads (health and metrics do). */
+  SpoolFigures spoolFigures() {
+    try {
+      return Spool.figures(spoolDir, Clock.systemUTC().instant());
+    } catch (IOException e) {
+      throw new UncheckedIOException("the spool " + spoolDir + " cannot be read", e);
+    }
   }
 
   private static ReloadRoute.Outcome outcome(ConfigReloader.Result result) {

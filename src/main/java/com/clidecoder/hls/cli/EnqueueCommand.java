@@ -1,6 +1,7 @@
 package com.clidecoder.hls.cli;
 
 import com.clidecoder.hls.domain.Json;
+import com.clidecoder.hls.spool.DeliveryIds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code enqueue REPO EVENT ACTION PAYLOAD}: what {@code bin/queue-hls-event} does, in Java. Builds a
@@ -34,7 +34,7 @@ final class EnqueueCommand extends OperatorCommand {
         usage: bin/hls enqueue OWNER/REPO EVENT ACTION PAYLOAD [--delivery ID] [--config FILE]
 
         POSTs one webhook delivery to the running service's intake (server.webhook-path), as GitHub would:
-        X-GitHub-Event EVENT, X-GitHub-Delivery ID (default: a new UUID), signed with X-Hub-Signature-256
+        X-GitHub-Event EVENT, X-GitHub-Delivery ID (default, with a warning: sha256-<hash of the payload>, so the same payload sent twice is a duplicate), signed with X-Hub-Signature-256
         when a webhook secret is configured. PAYLOAD is a JSON object, @FILE to read one, or - for stdin;
         its "action" and "repository.full_name" are filled in from ACTION and REPO when missing.
         Prints the intake's answer (queued, duplicate, ignored); exit 1 when it was rejected.
@@ -44,7 +44,7 @@ final class EnqueueCommand extends OperatorCommand {
 
   @Override
   int execute(List<String> args, Cli cli) throws IOException {
-    String delivery = Cli.takeOption(args, "--delivery").orElseGet(() -> UUID.randomUUID().toString());
+    java.util.Optional<String> given = Cli.takeOption(args, "--delivery");
     ServiceClient client = ServiceClient.of(cli.loadConfig(args).hls(), cli.env);
     if (args.size() != 4) throw new UsageException("expected REPO EVENT ACTION PAYLOAD, got " + args.size() + " argument(s)");
     String repo = args.get(0);
@@ -53,11 +53,18 @@ final class EnqueueCommand extends OperatorCommand {
     if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) throw new UsageException("REPO must be OWNER/NAME, not '" + repo + "'");
     if (!event.matches("[a-z_]+")) throw new UsageException("EVENT must be a GitHub event name such as issues, not '" + event + "'");
     byte[] body = Json.MAPPER.writeValueAsBytes(payload(args.get(3), repo, action));
+    String delivery = given.orElseGet(() -> DeliveryIds.derivedFrom(body));
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("X-GitHub-Event", event);
     headers.put("X-GitHub-Delivery", delivery);
     headers.put("User-Agent", "hls-enqueue");
     Deliveries.Answer answer = Deliveries.send(client, body, headers);
+    if (given.isEmpty()) {
+      // Said once the intake answered (an unreachable service stays one line). A made-up random id would
+      // make a second send of the same payload a second event, and a second comment.
+      cli.err.println("enqueue: WARNING: no --delivery given; used " + delivery
+          + ", derived from the payload, so sending the same payload again is a duplicate");
+    }
     if (answer.outcome() == Deliveries.Outcome.REJECTED) throw new CliFailure(answer.describe());
     cli.out.println(answer.describe());
     return 0;

@@ -1,6 +1,8 @@
 package com.clidecoder.hls.cli;
 
 import com.clidecoder.hls.config.HlsConfig;
+import com.clidecoder.hls.spool.Spool;
+import com.clidecoder.hls.spool.SpoolLocation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +36,15 @@ final class ReplayCommand extends OperatorCommand {
 
         Sends saved webhook deliveries to the running service's intake, in name order, and prints how
         many were queued, duplicate (already stored), ignored and rejected. Without arguments it reads
-        the spool of bin/queue-hls-event: HLS_SPOOL_DIR, else spool/ in the HLS folder.
+        the spool of bin/queue-hls-event: hls.spool.dir (env HLS_SPOOL_DIR), relative to the HLS folder.
+        The running service also drains that spool by itself (hls.spool.drain-interval).
         An entry is NAME.headers with NAME.body (the spool's format) or NAME.json beside it, or a folder
         holding "headers" and "body.json"; a headers file holds "Name: value" lines with at least
         X-GitHub-Event and X-GitHub-Delivery. Bodies are sent byte for byte, so a saved
         X-Hub-Signature-256 stays valid; an entry without a signature is signed with the configured
         webhook secret. A .body whose .headers is missing is left alone (the spool writes it last).
-        --remove deletes each entry the intake took (queued, duplicate or ignored).
+        --remove deletes each entry the intake took (queued, duplicate or ignored) and moves one it
+        refused (4xx) to rejected/ beside it, with NAME.reason saying why.
         Progress goes to stderr every %d deliveries. Exit 1 when any entry was rejected or unreadable.""".formatted(PROGRESS_EVERY);
   }
 
@@ -50,8 +54,11 @@ final class ReplayCommand extends OperatorCommand {
     HlsConfig config = cli.loadConfig(args).hls();
     for (String a : args) if (a.startsWith("--")) throw new UsageException("unknown option " + a);
     List<Path> roots = new ArrayList<>();
-    if (args.isEmpty()) roots.add(defaultSpool(cli.env));
+    if (args.isEmpty()) roots.add(SpoolLocation.resolve(config.spool().dir(), cli.env));
     args.forEach(a -> roots.add(Path.of(a)));
+    for (Path root : args.isEmpty() ? List.<Path>of() : roots) {
+      if (!Files.exists(root)) throw new UsageException(root + " does not exist");
+    }
     if (args.isEmpty() && !Files.isDirectory(roots.get(0))) {
       cli.out.println("nothing to replay: no spool folder " + roots.get(0));
       return 0;
@@ -90,6 +97,10 @@ final class ReplayCommand extends OperatorCommand {
         counts.merge(answer.outcome(), 1, Integer::sum);
         if (answer.outcome() == Deliveries.Outcome.REJECTED) {
           cli.err.println("replay: " + path + ": " + answer.describe());
+          if (remove && refusedForGood(answer.reply().status())) {
+            Spool.reject(path, "HLS refused it (HTTP " + answer.reply().status() + "): " + answer.reply().reason());
+            cli.err.println("replay: moved " + path.getFileName() + " to " + path.resolveSibling(Spool.REJECTED));
+          }
         } else if (remove) {
           Spool.remove(path);
         }
@@ -103,19 +114,9 @@ final class ReplayCommand extends OperatorCommand {
     return counts.get(Deliveries.Outcome.REJECTED) > 0 || unreadable > 0 ? 1 : 0;
   }
 
-  /** HLS_SPOOL_DIR, else spool/ in the HLS folder (HLS_HOME from bin/hls, else where the jar is), as bin/queue-hls-event. */
-  static Path defaultSpool(Map<String, String> env) {
-    String dir = env.get("HLS_SPOOL_DIR");
-    if (dir != null && !dir.isBlank()) return Path.of(dir);
-    String home = env.get("HLS_HOME");
-    if (home != null && !home.isBlank()) return Path.of(home, "spool");
-    try {
-      Path jar = Path.of(ReplayCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      // target/hls.jar (or target/classes when run from the build) sits one level below the HLS folder.
-      return jar.toAbsolutePath().getParent().getParent().resolve("spool");
-    } catch (java.net.URISyntaxException | RuntimeException e) {
-      return Path.of("spool");
-    }
+  /** A refusal of the entry itself (4xx), not of the moment (408, 429, 5xx): sending it again cannot help. */
+  private static boolean refusedForGood(int status) {
+    return status >= 400 && status < 500 && status != 408 && status != 429;
   }
 
   private static String summary(Map<Deliveries.Outcome, Integer> c, int unreadable) {

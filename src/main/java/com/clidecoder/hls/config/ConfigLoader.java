@@ -31,7 +31,8 @@ public final class ConfigLoader {
           "HLS_WEBHOOK_SECRET", "hls.github.webhook-secret",
           "ANTHROPIC_BASE_URL", "hls.claude.api-url",
           "ANTHROPIC_API_KEY", "hls.claude.api-key",
-          "HLS_ADMIN_TOKEN", "hls.admin.token");
+          "HLS_ADMIN_TOKEN", "hls.admin.token",
+          "HLS_SPOOL_DIR", "hls.spool.dir");
 
   /** Origin description of values taken from the environment, so problems can say where they came from. */
   static final String ENV_ORIGIN = "environment variable ";

@@ -22,6 +22,7 @@ public record HlsConfig(
     Logging logging,
     Triage triage,
     RepositoryRules repositories,
+    Spool spool,
     Optional<Path> sourceFile) {
 
   public record Server(
@@ -114,6 +115,13 @@ public record HlsConfig(
 
   /** The embedded triage classifier: where its models live and the probability below which it abstains. */
   public record Triage(Path modelsDir, double minConfidence) {}
+
+  /**
+   * The handler path's spool (bin/queue-hls-event writes it while HLS is unreachable): the service
+   * drains it at start and every {@code drainInterval}. A relative {@code dir} is taken from the HLS
+   * folder (see {@code spool.SpoolLocation}).
+   */
+  public record Spool(Path dir, Duration drainInterval) {}
 
   /** Event types HLS handles; anything else is acknowledged as ignored. */
   public static final List<String> HANDLED_EVENTS =

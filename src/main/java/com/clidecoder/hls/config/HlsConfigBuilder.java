@@ -36,6 +36,7 @@ final class HlsConfigBuilder {
         logging(hls.section("logging")),
         triage(hls.section("triage")),
         new RepositoryRules(RepositoryRulesReader.read(hls.rawConfig(), hls.problems())),
+        spool(hls.section("spool")),
         file);
   }
 
@@ -196,6 +197,12 @@ final class HlsConfigBuilder {
   private static HlsConfig.Triage triage(ConfigReader r) {
     return new HlsConfig.Triage(
         Path.of(r.string("models-dir", "models")), r.doubleIn("min-confidence", 0, 1, 0.6));
+  }
+
+  private static HlsConfig.Spool spool(ConfigReader r) {
+    String dir = r.string("dir", "spool");
+    if (dir.isBlank() || Files.isRegularFile(Path.of(dir))) r.problem("dir", dir, "a folder path such as spool or /var/spool/hls");
+    return new HlsConfig.Spool(Path.of(dir), positive(r, "drain-interval", Duration.ofSeconds(30)));
   }
 
   private static Duration positive(ConfigReader r, String path, Duration fallback) {

@@ -1,6 +1,7 @@
 package com.clidecoder.hls.metrics;
 
 import com.clidecoder.hls.domain.EventStatus;
+import com.clidecoder.hls.spool.SpoolFigures;
 import com.clidecoder.hls.store.QueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The service's Prometheus metrics, one registry per running service. Intake, pipeline, analyst and
@@ -34,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code hls_claude_calls_total{outcome}}, {@code hls_claude_tokens_total{direction}},
  * {@code hls_claude_cost_usd_total}, {@code hls_github_actions_total{kind,outcome}},
  * {@code hls_retries_total}, {@code hls_queue_depth{status}}, {@code hls_queue_oldest_pending_age_seconds},
- * Micrometer's JVM families ({@code jvm_*}, {@code system_*}) and the standard {@code process_*} ones.
+ * {@code hls_spool_depth}, {@code hls_spool_oldest_age_seconds}, {@code hls_spool_rejected} (read from the
+ * spool folder at scrape time), {@code hls_spool_drained_total},
+ * and Micrometer's JVM and process families ({@code jvm_*}, {@code process_*}, {@code system_*}).
  */
 public final class HlsMetrics implements AutoCloseable {
   /** Processing takes from milliseconds (skipped events) to minutes (a slow model plus GitHub pauses). */
@@ -57,6 +61,11 @@ public final class HlsMetrics implements AutoCloseable {
   private final Counter inputTokens;
   private final Counter outputTokens;
   private final Counter cost;
+
+  // The handler path's spool: figures read from its folder at scrape time (see spool(...)).
+  private volatile Supplier<SpoolFigures> spoolSource;
+  private volatile SpoolFigures spool;
+  private final Counter spoolDrained;
 
   /** For tests: the build reported as {@code unknown}. */
   public HlsMetrics() {
@@ -104,6 +113,28 @@ public final class HlsMetrics implements AutoCloseable {
     inputTokens = tokens("input");
     outputTokens = tokens("output");
     cost = Counter.builder("hls.claude.cost").baseUnit("usd").description("Claude spend").register(registry);
+    spoolDrained = Counter.builder("hls.spool.drained").description("Spool entries the service sent and the intake took")
+        .register(registry);
+  }
+
+  /**
+   * Reports the spool as {@code hls_spool_depth}, {@code hls_spool_oldest_age_seconds} and
+   * {@code hls_spool_rejected}; {@code figures} lists the folder, so it is called once per scrape, on
+   * the scrape's (JDBC executor) thread.
+   */
+  public void spool(Supplier<SpoolFigures> figures) {
+    spoolSource = figures;
+    Gauge.builder("hls.spool.depth", this, m -> m.spool == null ? 0 : m.spool.depth())
+        .description("Spool entries waiting to be sent").register(registry);
+    Gauge.builder("hls.spool.oldest.age", this, m -> m.spool == null ? 0 : m.spool.oldestAgeSeconds())
+        .description("Age of the oldest waiting spool entry; 0 when none waits").baseUnit("seconds").register(registry);
+    Gauge.builder("hls.spool.rejected", this, m -> m.spool == null ? 0 : m.spool.rejected())
+        .description("Spool entries kept in rejected/ for a person").register(registry);
+  }
+
+  /** A spool entry the intake took (queued, duplicate or ignored) and that was deleted. */
+  public void spoolDrained() {
+    spoolDrained.increment();
   }
 
   /**
@@ -182,6 +213,8 @@ public final class HlsMetrics implements AutoCloseable {
     figures = current;
     queue.byStatus().forEach((status, n) -> queueDepth.put(status, n.doubleValue()));
     oldestPendingAgeSeconds = queue.oldestPendingAgeSeconds().map(Long::doubleValue).orElse(0.0);
+    Supplier<SpoolFigures> source = spoolSource;
+    if (source != null) spool = source.get();
     return registry.scrape();
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.clidecoder.hls.cli.CliHarness.Run;
 import com.clidecoder.hls.config.Secret;
 import com.clidecoder.hls.domain.Json;
+import com.clidecoder.hls.spool.DeliveryIds;
+import com.clidecoder.hls.spool.Spool;
 import com.clidecoder.hls.testkit.TestConfigs;
 import com.clidecoder.hls.testkit.JsonExchange;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -107,7 +109,22 @@ class EnqueueReplayTest {
     Map<String, String> wrongSecret = Map.of("HLS_URL", env.get("HLS_URL"), "HLS_WEBHOOK_SECRET", "other");
     Run refused = CliHarness.run(wrongSecret, "enqueue", "octo/demo", "issues", "opened", "{}", "--config", config);
     assertEquals(1, refused.exit());
-    assertEquals("hls enqueue: rejected (HTTP 401): signature does not match", refused.err().strip());
+    assertTrue(refused.err().strip().endsWith("hls enqueue: rejected (HTTP 401): signature does not match"), refused.err());
+  }
+
+  @Test
+  void enqueueWithoutDeliveryWarnsAndDerivesTheIdFromThePayloadSoARepeatIsADuplicate() throws Exception {
+    String payload = "{\"issue\":{\"number\":8,\"title\":\"Same twice\"}}";
+    Run first = CliHarness.run(env, "enqueue", "octo/demo", "issues", "opened", payload, "--config", config);
+    assertEquals(0, first.exit(), first.err());
+    assertTrue(first.err().contains("WARNING: no --delivery given"), first.err());
+    String delivery = received.get(0).headers().get("x-github-delivery");
+    assertEquals(DeliveryIds.derivedFrom(received.get(0).body()), delivery);
+    assertTrue(delivery.matches("sha256-[0-9a-f]{32}"), delivery);
+    Run second = CliHarness.run(env, "enqueue", "octo/demo", "issues", "opened", payload, "--config", config);
+    assertEquals("duplicate id=1 delivery=" + delivery, second.out().strip());
+    Run other = CliHarness.run(env, "enqueue", "octo/demo", "issues", "opened", "{\"issue\":{\"number\":9}}", "--config", config);
+    assertTrue(other.out().startsWith("queued id=2 "), other.out());
   }
 
   @Test
@@ -146,7 +163,8 @@ class EnqueueReplayTest {
     // No DIR: the spool of bin/queue-hls-event, spool/ in the HLS folder that bin/hls exports as HLS_HOME.
     Map<String, String> withHome = new HashMap<>(env);
     withHome.put("HLS_HOME", dir.resolve("home").toString());
-    Run r = CliHarness.run(withHome, "replay", "--remove", "--config", config);
+    String relativeSpool = TestConfigs.load(dir, "hls.spool.dir = spool").hls().sourceFile().orElseThrow().toString();
+    Run r = CliHarness.run(withHome, "replay", "--remove", "--config", relativeSpool);
 
     assertEquals(1, r.exit(), r.out() + r.err());
     assertEquals("replayed 151 deliveries: 150 queued, 0 duplicate, 0 ignored, 1 rejected, 0 unreadable", r.out().strip());
@@ -154,9 +172,14 @@ class EnqueueReplayTest {
     assertTrue(r.err().contains("9999.headers: rejected (HTTP 401): signature does not match"), r.err());
     assertEquals("sha256=00", received.get(150).headers().get("x-hub-signature-256"), "a saved signature is not replaced");
     try (var left = Files.list(spool)) {
-      assertEquals(List.of("9999.body", "9999.headers"), left.map(p -> p.getFileName().toString()).sorted().toList(),
-          "taken entries are removed, the rejected one stays");
+      assertEquals(List.of(Spool.REJECTED), left.map(p -> p.getFileName().toString()).sorted().toList(),
+          "taken entries are removed, the refused one is moved out of the way");
     }
+    try (var kept = Files.list(spool.resolve(Spool.REJECTED))) {
+      assertEquals(List.of("9999.body", "9999.headers", "9999.reason"), kept.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("HLS refused it (HTTP 401): signature does not match\n",
+        Files.readString(spool.resolve(Spool.REJECTED).resolve("9999.reason")));
   }
 
   @Test

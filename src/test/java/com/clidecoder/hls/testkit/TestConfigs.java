@@ -25,6 +25,8 @@ public final class TestConfigs {
         "hls.server.port = 0\n"
             + "hls.database.path = \"" + dir.resolve("webhooks.db").toString().replace("\\", "/") + "\"\n"
             + "hls.logging.file = \"" + dir.resolve("hls.log").toString().replace("\\", "/") + "\"\n"
+            // never the project's own spool/: a test service would drain (and delete) it
+            + "hls.spool.dir = \"" + dir.resolve("spool").toString().replace("\\", "/") + "\"\n"
             + hocon + "\n";
     try {
       Path path = Files.createTempFile(dir, "hls-", ".conf");

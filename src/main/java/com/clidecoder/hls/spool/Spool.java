@@ -1,8 +1,16 @@
-package com.clidecoder.hls.cli;
+package com.clidecoder.hls.spool;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,32 +25,37 @@ import java.util.stream.Stream;
  * or a folder holding {@code headers} and {@code body.json}. A headers file has one {@code Name: value}
  * per line (blank lines and {@code #} comments skipped), at least {@code X-GitHub-Event} and
  * {@code X-GitHub-Delivery}. Entries are replayed in name order: the spool names them by UTC time.
+ * Shared by {@code bin/hls replay} and the service's {@link SpoolDrainer}; all of it is blocking file
+ * I/O, for a CLI thread or the JDBC executor, never an actor's thread.
  */
-final class Spool {
+public final class Spool {
   static final String HEADERS = ".headers";
   static final List<String> BODIES = List.of(".body", ".json");
+  /** The subfolder entries the intake refused move to, each with a {@code NAME.reason} file. */
+  public static final String REJECTED = "rejected";
+  static final String REASON = ".reason";
 
   private Spool() {}
 
   /** One saved delivery; {@code problem} is set when it cannot be sent (then body/headers are empty). */
-  record Entry(Path path, byte[] body, Map<String, String> headers, String problem) {
-    boolean readable() {
+  public record Entry(Path path, byte[] body, Map<String, String> headers, String problem) {
+    public boolean readable() {
       return problem == null;
     }
   }
 
   /** What a folder holds: complete entries, and bodies whose headers are not (yet) there. */
-  record Listing(List<Path> entries, List<Path> withoutHeaders) {}
+  public record Listing(List<Path> entries, List<Path> withoutHeaders) {}
 
   /**
    * The entries under each argument, in order. A folder is one entry or holds many; a file argument is
    * the entry it belongs to ({@code NAME.headers}, {@code NAME.body} or {@code NAME.json}).
    */
-  static Listing list(List<Path> roots) throws IOException {
+  public static Listing list(List<Path> roots) throws IOException {
     List<Path> entries = new ArrayList<>();
     List<Path> orphans = new ArrayList<>();
     for (Path root : roots) {
-      if (!Files.exists(root)) throw new UsageException(root + " does not exist");
+      if (!Files.exists(root)) throw new NoSuchFileException(root.toString(), null, "does not exist");
       if (isEntryFolder(root) || !Files.isDirectory(root)) {
         entries.add(headersOf(root).filter(Files::isRegularFile).isPresent() || isEntryFolder(root) ? key(root) : root);
         continue;
@@ -68,7 +81,7 @@ final class Spool {
   }
 
   /** Reads one entry; what is wrong with it becomes its {@code problem}, not an exception. */
-  static Entry read(Path entry) {
+  public static Entry read(Path entry) {
     Path headersFile;
     Path bodyFile;
     if (isEntryFolder(entry)) {
@@ -114,7 +127,7 @@ final class Spool {
   }
 
   /** Deletes an entry the intake took: the body first, so a half-deleted entry is never replayed as complete. */
-  static void remove(Path entry) throws IOException {
+  public static void remove(Path entry) throws IOException {
     if (isEntryFolder(entry)) {
       Files.delete(entry.resolve("body.json"));
       Files.delete(entry.resolve("headers"));
@@ -123,8 +136,77 @@ final class Spool {
     }
     Path headers = headersOf(entry).orElse(entry);
     Optional<Path> body = bodyOf(headers);
-    if (body.isPresent()) Files.delete(body.get());
+    // IfExists: the service's drainer and a replay by hand may both have sent it (the second got duplicate).
+    if (body.isPresent()) Files.deleteIfExists(body.get());
     Files.deleteIfExists(headers);
+  }
+
+  /**
+   * Moves an entry into {@code rejected/} beside it with {@code NAME.reason} saying why, so that it is
+   * kept for a person instead of being sent again at every drain. The reason is written first and the
+   * headers moved last: an interrupted move leaves at worst a headers file without body, which the next
+   * drain finds unreadable and moves the rest of.
+   */
+  public static void reject(Path entry, String reason) throws IOException {
+    Path parent = entry.toAbsolutePath().getParent();
+    // An entry resent from rejected/ and refused again stays there, with the new reason.
+    Path rejected = parent.getFileName() != null && parent.getFileName().toString().equals(REJECTED) ? parent : rejectedFolder(parent);
+    String stem = isEntryFolder(entry) ? entry.getFileName().toString() : stem(headersOf(entry).orElse(entry));
+    Files.writeString(rejected.resolve(stem + REASON), reason.strip() + "\n", StandardCharsets.UTF_8);
+    if (rejected.equals(parent)) return;
+    if (isEntryFolder(entry)) {
+      Files.move(entry, rejected.resolve(stem), StandardCopyOption.REPLACE_EXISTING);
+      return;
+    }
+    Path headers = headersOf(entry).orElse(entry);
+    Optional<Path> body = bodyOf(headers);
+    if (body.isPresent()) Files.move(body.get(), rejected.resolve(body.get().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    if (Files.exists(headers)) Files.move(headers, rejected.resolve(headers.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * {@code rejected/} in {@code spool}, created with the spool folder's own permissions: the service's
+   * umask would otherwise leave the handler's user (the spool's other writer) unable to write to it.
+   */
+  private static Path rejectedFolder(Path spool) throws IOException {
+    Path rejected = spool.resolve(REJECTED);
+    if (Files.isDirectory(rejected)) return rejected;
+    try {
+      Files.createDirectory(rejected);
+    } catch (FileAlreadyExistsException raced) {
+      return rejected;
+    }
+    PosixFileAttributeView parent = Files.getFileAttributeView(spool, PosixFileAttributeView.class);
+    if (parent != null) {
+      try {
+        Files.setPosixFilePermissions(rejected, parent.readAttributes().permissions());
+      } catch (IOException | UnsupportedOperationException e) {
+        // best effort: the folder exists, the handler's user may just not be able to add to it
+      }
+    }
+    return rejected;
+  }
+
+  /**
+   * Depth, age of the oldest waiting entry (by its headers file's time) and rejected entries of the spool
+   * at {@code dir}; all zero when the folder does not exist (nothing was ever spooled).
+   */
+  public static SpoolFigures figures(Path dir, Instant now) throws IOException {
+    if (!Files.isDirectory(dir)) return new SpoolFigures(dir, 0, 0, 0);
+    List<Path> waiting = list(List.of(dir)).entries();
+    Instant oldest = now;
+    for (Path p : waiting) {
+      try {
+        FileTime t = Files.getLastModifiedTime(isEntryFolder(p) ? p.resolve("headers") : p);
+        if (t.toInstant().isBefore(oldest)) oldest = t.toInstant();
+      } catch (NoSuchFileException drained) {
+        // sent and deleted while we looked
+      }
+    }
+    Path rejected = dir.resolve(REJECTED);
+    int rejectedCount = Files.isDirectory(rejected) ? list(List.of(rejected)).entries().size() : 0;
+    long age = Math.max(0, Duration.between(oldest, now).toSeconds());
+    return new SpoolFigures(dir, waiting.size(), age, rejectedCount);
   }
 
   /** The headers file of an entry given by any of its files. */
