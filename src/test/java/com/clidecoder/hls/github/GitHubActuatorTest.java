@@ -106,7 +106,7 @@ class GitHubActuatorTest {
     assertEquals(Optional.of(String.valueOf(posted.id())), commented.githubId());
     assertEquals(commented.sent().body(), posted.body());
     assertTrue(posted.body().startsWith("Thanks @" + ZWJ + "alice and @" + ZWJ + "org/maintainers! Contact me@example.com"));
-    assertTrue(posted.body().endsWith("\n\n<!-- hls:delivery=d-2 -->"), posted.body());
+    assertTrue(posted.body().endsWith("\n\n<!-- hls:thread=octo/app#5 -->\n<!-- hls:delivery=d-2 -->"), posted.body());
     assertEquals(posted.body(), Json.MAPPER.readTree(fake.received("POST", COMMENTS).get(0).body()).get("body").asText());
   }
 
@@ -311,7 +311,8 @@ class GitHubActuatorTest {
       Done commented = next(Done.class);
       assertTrue(commented.dryRun());
       assertEquals(Optional.empty(), commented.githubId());
-      assertEquals("cc @" + ZWJ + "alice\n\n<!-- hls:delivery=d-2 -->", commented.sent().body());
+      assertEquals("cc @" + ZWJ + "alice\n\n<!-- hls:thread=octo/app#5 -->\n<!-- hls:delivery=d-2 -->",
+          commented.sent().body());
       actuator.tell(new Perform(3, "d-3", PlannedAction.labels("octo/app", 5, List.of("needs-triage")),
           rule(false, true, List.of("needs-triage"), Map.of()), false, probe.ref()));
       next(Refused.class);
