@@ -138,4 +138,15 @@ class ActionPolicyTest {
         new PlannedAction(ActionKind.REVIEW, "o/r", 1, List.of(), "lgtm"), rule, "d", 200, REPO_LABELS));
     assertInstanceOf(ActionPolicy.Refuse.class, labels(List.of(), REPO_LABELS));
   }
+
+  @Test
+  void threadCommentIsRecognisedByItsEndingNotByAQuoteOfIt() {
+    String posted = apply(ActionPolicy.decide(PlannedAction.comment("octo/app", 3, "analysis"), permissive(), "d-1",
+        200, Optional.empty())).sent().body();
+    assertTrue(ActionPolicy.isThreadComment(posted, "octo/app#3"), posted);
+    assertTrue(ActionPolicy.isThreadComment(posted.replace("\n", "\r\n") + "\r\n", "octo/app#3"), "edited on github.com");
+    assertFalse(ActionPolicy.isThreadComment(posted, "octo/app#30"), "another thread");
+    assertFalse(ActionPolicy.isThreadComment("> " + posted.replace("\n", "\n> "), "octo/app#3"), "a quote reply");
+    assertFalse(ActionPolicy.isThreadComment(posted + "\nmore text", "octo/app#3"), "markers not at the end");
+  }
 }
