@@ -56,15 +56,7 @@ class ThreadCommentsEndToEndTest {
   }
 
   private ConfigLoader.Loaded config(String extra) {
-    return TestConfigs.load(dir, String.join("\n",
-        "hls.claude.api-url = \"" + anthropic.url() + "\"",
-        "hls.claude.api-key = \"test-ant-test-only\"",
-        "hls.github.api-url = \"" + github.url() + "\"",
-        "hls.github.token = \"" + TOKEN + "\"",
-        "hls.github.write-interval = 20ms",
-        "hls.workers.poll-interval = 200ms",
-        "hls.workers.backoff { min = 100ms, max = 300ms }",
-        extra));
+    return TestConfigs.load(dir, EndToEndTest.againstFakes(anthropic, github, TOKEN, extra));
   }
 
   private void start(ConfigLoader.Loaded loaded) throws Exception {
@@ -93,8 +85,7 @@ class ThreadCommentsEndToEndTest {
 
   private void awaitFinal(long id, EventStatus expected) throws InterruptedException {
     EventStore events = new EventStore(db);
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && events.statusOf(id).orElse(null) != expected) Thread.sleep(25);
+    await(() -> events.statusOf(id).orElse(null) == expected);
     assertEquals(expected, events.statusOf(id).orElse(null), "status of event " + id);
   }
 
@@ -224,9 +215,14 @@ class ThreadCommentsEndToEndTest {
   }
 
   private void awaitLanded(java.util.function.BooleanSupplier landed) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline && !landed.getAsBoolean()) Thread.sleep(25);
+    await(landed);
     assertTrue(landed.getAsBoolean(), "the write landed on the fake");
+  }
+
+  /** Polls for up to 20 s (a loaded machine), then lets the caller's assertion say what is missing. */
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && !condition.getAsBoolean()) Thread.sleep(25);
   }
 
   /** Stops while the landed write's answer is pending (its row still 'planned'), then starts on the same file. */
