@@ -20,7 +20,9 @@ final class ActionPlanner {
     List<String> labels = distinct(analysis.labels());
     for (int number : plan.targets()) {
       if (plan.labelTargets() && !labels.isEmpty()) actions.add(PlannedAction.labels(repository, number, labels));
-      if (plan.commentTargets() && !analysis.comment().isBlank()) actions.add(PlannedAction.comment(repository, number, analysis.comment()));
+      if (plan.commentTargets() && !analysis.comment().isBlank()) {
+        actions.add(PlannedAction.comment(repository, number, analysis.comment()));
+      }
     }
     return actions;
   }

@@ -278,7 +278,9 @@ public final class FakeGitHub implements AutoCloseable {
     Matcher issue = Pattern.compile("/issues/(\\d+)/(labels|comments)").matcher(rest);
     Matcher pull = Pattern.compile("/pulls/(\\d+)").matcher(rest);
     Matcher comment = Pattern.compile("/issues/comments/(\\d+)").matcher(rest);
-    if (req.method().equals("PATCH") && comment.matches()) return editComment(Long.parseLong(comment.group(1)), req.body());
+    if (req.method().equals("PATCH") && comment.matches()) {
+      return editComment(Long.parseLong(comment.group(1)), req.body());
+    }
     if (req.method().equals("GET") && rest.equals("/labels")) {
       return page(req, labels.getOrDefault(repo, List.of()).stream().map(this::labelJson).toList());
     }
