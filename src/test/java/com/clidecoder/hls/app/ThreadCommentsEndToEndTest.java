@@ -142,10 +142,16 @@ class ThreadCommentsEndToEndTest {
   }
 
   @Test
-  void issueOpenedEditedAndReopenedKeepsOneComment() throws Exception {
+  void issueOpenedEditedAndReopenedKeepsOneCommentEvenAfterItsRowIsLost() throws Exception {
     answerNumbered();
     start(config(""));
-    post("issues", "is-opened", Payloads.issue(REPO, 8, "opened", "Crash on start", "NPE"));
+    awaitFinal(post("issues", "is-opened", Payloads.issue(REPO, 8, "opened", "Crash on start", "NPE")),
+        EventStatus.COMPLETED);
+    // As after restoring a backup taken before the comment: HLS must find its comment by the thread marker.
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("webhooks.db"));
+        var s = c.createStatement()) {
+      assertEquals(1, s.executeUpdate("DELETE FROM thread_comments"));
+    }
     long edited = post("issues", "is-edited", Payloads.issue(REPO, 8, "edited", "Crash on start", "NPE, trace"));
     long reopened = post("issues", "is-reopened", Payloads.issue(REPO, 8, "reopened", "Crash on start", "again"));
     awaitFinal(reopened, EventStatus.COMPLETED);
@@ -155,6 +161,8 @@ class ThreadCommentsEndToEndTest {
     assertTrue(comment.body().startsWith("analysis #2"), comment.body());
     assertTrue(comment.body().endsWith("<!-- hls:delivery=is-reopened -->"), comment.body());
     assertEquals(1, github.edits().size());
+    assertEquals(2, github.received("GET", "/repos/acme/app/issues/8/comments").size(),
+        "looked up before the first comment and again once the row was lost");
   }
 
   @Test
