@@ -180,7 +180,7 @@ final class HlsConfigBuilder {
         section.problem(event, event, "event types: " + String.join(", ", HlsConfig.HANDLED_EVENTS));
         continue;
       }
-      actions.put(event, new LinkedHashSet<>(section.strings(event)));
+      actions.put(event, EventActions.read(section, event, event));
     }
     return actions;
   }

@@ -24,7 +24,19 @@ public record RepositoryRule(
    */
   public record Labels(boolean autoApply, List<String> allowed, Map<String, String> map) {}
 
-  public record Comments(boolean autoPost) {}
+  /**
+   * @param autoPost post (and keep current) one comment per issue or pull request thread
+   * @param on the event actions whose analysis may post or edit that comment; others only label
+   */
+  public record Comments(boolean autoPost, Set<String> on) {
+    public Comments {
+      on = Set.copyOf(on);
+    }
+
+    public Comments(boolean autoPost) {
+      this(autoPost, EventActions.DEFAULT_COMMENT_ON);
+    }
+  }
 
   /** 3 for an exact name, 2 for {@code owner/*}, 1 for {@code *}; 0 when it does not match. */
   public int specificity(String fullName) {

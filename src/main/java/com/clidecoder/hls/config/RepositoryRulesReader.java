@@ -20,7 +20,7 @@ final class RepositoryRulesReader {
   private static final Set<String> KEYS =
       Set.of("name", "enabled", "events", "labels", "comments", "analyze");
   private static final Set<String> LABEL_KEYS = Set.of("auto-apply", "allowed", "map");
-  private static final Set<String> COMMENT_KEYS = Set.of("auto-post");
+  private static final Set<String> COMMENT_KEYS = Set.of("auto-post", "on");
 
   private RepositoryRulesReader() {}
 
@@ -78,10 +78,12 @@ final class RepositoryRulesReader {
       }
     }
     boolean autoPost = true;
+    Set<String> commentOn = EventActions.DEFAULT_COMMENT_ON;
     if (r.has("comments")) {
       ConfigReader comments = r.section("comments");
       unknown(comments.rawConfig(), COMMENT_KEYS, prefix + "comments.", problems);
       if (comments.has("auto-post")) autoPost = comments.bool("auto-post", true);
+      if (comments.has("on")) commentOn = EventActions.read(comments, "on", null);
     }
     Optional<Map<String, Set<String>>> analyze =
         r.has("analyze") ? Optional.of(HlsConfigBuilder.actionsByEvent(r, "analyze")) : Optional.empty();
@@ -90,7 +92,7 @@ final class RepositoryRulesReader {
         !r.has("enabled") || r.bool("enabled", true),
         events,
         new RepositoryRule.Labels(autoApply, List.copyOf(allowed), Map.copyOf(map)),
-        new RepositoryRule.Comments(autoPost),
+        new RepositoryRule.Comments(autoPost, commentOn),
         analyze);
   }
 

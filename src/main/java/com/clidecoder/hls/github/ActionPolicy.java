@@ -43,6 +43,7 @@ public final class ActionPolicy {
    * e-mail local part ({@code me@example.com} stays intact, as GitHub does not link it either).
    */
   private static final Pattern MENTION = Pattern.compile("(?<![\\p{L}\\p{N}._%+\\-])@(?=[A-Za-z0-9])");
+  private static final Pattern DELIVERY_MARKER = Pattern.compile("<!-- hls:delivery=[A-Za-z0-9._:-]{1,128} -->");
   /** A marker-like comment in the model's text could make a later look-up find a forged "already posted". */
   private static final Pattern FORGED_MARKER = Pattern.compile("<!--(?=\\s*hls:)", Pattern.CASE_INSENSITIVE);
 
@@ -56,6 +57,15 @@ public final class ActionPolicy {
   /** The hidden marker every HLS comment ends with (CONTRACT.md). */
   public static String marker(String deliveryId) {
     return "<!-- hls:delivery=" + deliveryId + " -->";
+  }
+
+  /**
+   * The hidden marker naming the thread ({@code owner/repo#n}) of the one comment HLS keeps there, so it
+   * is found again when its id is not known (a lost row, a restored database). It precedes the delivery
+   * marker, which stays last (CONTRACT.md) and names the delivery of the latest analysis.
+   */
+  public static String threadMarker(String target) {
+    return "<!-- hls:thread=" + target + " -->";
   }
 
   /**
@@ -144,8 +154,19 @@ public final class ActionPolicy {
       changed.add("comment: cut from " + body.length() + " to " + maxChars + " characters (max-comment-chars)");
       body = cut(body, maxChars);
     }
-    String sent = body + "\n\n" + marker(deliveryId);
+    String sent = body + "\n\n" + threadMarker(action.target()) + "\n" + marker(deliveryId);
     return new Apply(PlannedAction.comment(action.repository(), action.number(), sent), changed);
+  }
+
+  /**
+   * True when {@code body} is HLS's comment on {@code target}: it ends with that thread's marker and a
+   * delivery marker, as {@link #comment} writes them. Text quoting it (a "> " reply) does not match.
+   */
+  public static boolean isThreadComment(String body, String target) {
+    String text = body.replace("\r\n", "\n").strip(); // edited on github.com, a body has CRLF line ends
+    int delivery = text.lastIndexOf("\n<!-- hls:delivery=");
+    return delivery >= 0 && text.substring(0, delivery).endsWith(threadMarker(target))
+        && DELIVERY_MARKER.matcher(text.substring(delivery + 1)).matches();
   }
 
   /** {@code @alice} becomes {@code @\u200Dalice}; e-mail addresses and already neutralised text stay as they are. */

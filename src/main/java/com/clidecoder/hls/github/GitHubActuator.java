@@ -48,6 +48,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
    * One action for one event. mayHaveLanded = a previous attempt of this same action ended ambiguously
    * (timeout/crash), so for a COMMENT look for the hidden marker before posting again. A 5xx or dropped
    * connection on a comment POST may have landed too: pass true on any retry of a COMMENT (one GET).
+   * threadComment = the id of the comment HLS keeps on the COMMENT's thread, when the store knows it:
+   * it is edited in place; without it the thread's comments are searched for HLS's thread marker first.
    */
   public record Perform(
       long eventId,
@@ -55,8 +57,14 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       PlannedAction action,
       RepositoryRule rule,
       boolean mayHaveLanded,
+      Optional<String> threadComment,
       ActorRef<Outcome> replyTo)
-      implements Command {}
+      implements Command {
+    public Perform(long eventId, String deliveryId, PlannedAction action, RepositoryRule rule,
+        boolean mayHaveLanded, ActorRef<Outcome> replyTo) {
+      this(eventId, deliveryId, action, rule, mayHaveLanded, Optional.empty(), replyTo);
+    }
+  }
 
   /**
    * A pull request's diff for the analysis, capped at {@code diff-max-bytes}. Needs a token ("no token"
@@ -121,7 +129,11 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private record LabelsFetched(String key, GitHubResult<List<String>> result) implements Command {}
 
-  private record MarkerChecked(Job job, GitHubResult<Optional<String>> result) implements Command {}
+  private record MarkerChecked(Job job, GitHubResult<Optional<GitHubClient.IssueComment>> result)
+      implements Command {}
+
+  /** A PATCH of the thread's comment answered; a 404 (deleted on GitHub) posts a new one. */
+  private record EditFinished(Job job, GitHubResult<Optional<String>> result) implements Command {}
 
   private record WriteFinished(Job job, GitHubResult<Optional<String>> result) implements Command {}
 
@@ -180,6 +192,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         .onMessage(LabelsFetched.class, this::onLabelsFetched)
         .onMessage(MarkerChecked.class, this::onMarkerChecked)
         .onMessage(WriteFinished.class, this::onWriteFinished)
+        .onMessage(EditFinished.class, this::onEditFinished)
         .onMessage(LaneTick.class, t -> pumpLane())
         .onMessage(FetchDiff.class, this::onFetchDiff)
         .onMessage(DiffFetched.class, this::onDiffFetched)
@@ -294,13 +307,47 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       lane.finishedWithoutWrite();
       DryRun.answer(p, config, Optional.empty());
       pumpLane();
-    } else if (p.action().kind() == ActionKind.COMMENT && p.mayHaveLanded()) {
-      String marker = ActionPolicy.marker(p.deliveryId());
-      pipe(liveClient().findComment(p.action().repository(), p.action().number(),
-          body -> body.strip().endsWith(marker)), r -> new MarkerChecked(job, r));
+    } else if (p.action().kind() == ActionKind.COMMENT) {
+      startComment(job);
     } else {
       write(job);
     }
+  }
+
+  /**
+   * One comment per thread: the known comment is edited in place. When its id is unknown (first comment,
+   * lost row) or an earlier attempt may have landed, the thread is searched for HLS's comment first, so a
+   * crash between the write and its record neither posts a second comment nor edits it again.
+   */
+  private void startComment(Job job) {
+    Perform p = job.perform();
+    if (p.threadComment().isPresent() && !p.mayHaveLanded()) {
+      edit(job, p.threadComment().get());
+      return;
+    }
+    String target = p.action().target();
+    String delivery = ActionPolicy.marker(p.deliveryId());
+    pipe(liveClient().findIssueComment(p.action().repository(), p.action().number(),
+        body -> ActionPolicy.isThreadComment(body, target) || body.strip().endsWith(delivery)),
+        r -> new MarkerChecked(job, r));
+  }
+
+  private void edit(Job job, String commentId) {
+    Perform p = job.perform();
+    log.info("event=github_write kind=comment_edit target={} event_id={} delivery={} github_id={} comment_chars={}",
+        job.sent().target(), p.eventId(), p.deliveryId(), commentId, job.sent().body().length());
+    pipe(liveClient().editComment(job.sent().repository(), commentId, job.sent().body()),
+        r -> new EditFinished(job, r));
+  }
+
+  private Behavior<Command> onEditFinished(EditFinished m) {
+    if (m.result() instanceof GitHubResult.HttpError<?> e && e.status() == 404) {
+      // Someone deleted HLS's comment: the thread gets a new one (same lane slot, so still one write at a time).
+      log.info("event=github_comment_gone target={} event_id={}", m.job().sent().target(), m.job().perform().eventId());
+      write(m.job());
+      return this;
+    }
+    return onWriteFinished(new WriteFinished(m.job(), m.result()));
   }
 
   private void write(Job job) {
@@ -317,15 +364,20 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private Behavior<Command> onMarkerChecked(MarkerChecked m) {
     Job job = m.job();
-    if (m.result() instanceof GitHubResult.Ok<Optional<String>> ok) {
+    if (m.result() instanceof GitHubResult.Ok<Optional<GitHubClient.IssueComment>> ok) {
       if (ok.value().isEmpty()) {
         write(job);
         return this;
       }
+      GitHubClient.IssueComment found = ok.value().get();
+      if (!found.body().strip().endsWith(ActionPolicy.marker(job.perform().deliveryId()))) {
+        edit(job, found.id());
+        return this;
+      }
       lane.finishedWithoutWrite();
       log.info("event=github_comment_already_posted target={} event_id={} delivery={} github_id={}",
-          job.sent().target(), job.perform().eventId(), job.perform().deliveryId(), ok.value().get());
-      reply(job, new Done(job.perform().eventId(), job.sent(), ok.value(), job.refused(), false));
+          job.sent().target(), job.perform().eventId(), job.perform().deliveryId(), found.id());
+      reply(job, new Done(job.perform().eventId(), job.sent(), Optional.of(found.id()), job.refused(), false));
     } else {
       lane.finishedWithoutWrite();
       onFailedCall(job, "look for the marker on " + job.sent().target(), m.result(), false);

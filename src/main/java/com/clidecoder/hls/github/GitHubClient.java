@@ -28,6 +28,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.Authorization;
@@ -43,6 +44,9 @@ public final class GitHubClient {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitHubClient.class);
   /** A pull request diff, cut at {@code diff-max-bytes} when {@code truncated}. */
   public record Diff(String text, boolean truncated) {}
+
+  /** An issue comment as listed: its id and body. */
+  public record IssueComment(String id, String body) {}
 
   static final String API_VERSION = "2022-11-28";
   static final String USER_AGENT = "hook-line-sinker";
@@ -116,10 +120,28 @@ public final class GitHubClient {
    */
   public CompletionStage<GitHubResult<Optional<String>>> findComment(
       String repository, int number, Predicate<String> bodyMatches) {
+    return findIssueComment(repository, number, bodyMatches).thenApply(r -> map(r, c -> c.map(IssueComment::id)));
+  }
+
+  /** As {@link #findComment}, with the matching comment's body (to tell whether it needs an edit). */
+  public CompletionStage<GitHubResult<Optional<IssueComment>>> findIssueComment(
+      String repository, int number, Predicate<String> bodyMatches) {
     if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
     Predicate<JsonNode> hit = c -> bodyMatches.test(c.path("body").asText(""));
     return listAll(base + "/repos/" + repository + "/issues/" + number + "/comments?per_page=100", hit)
-        .thenApply(r -> map(r, items -> items.stream().filter(hit).findFirst().map(c -> c.path("id").asText())));
+        .thenApply(r -> map(r, items -> items.stream().filter(hit).findFirst()
+            .map(c -> new IssueComment(c.path("id").asText(), c.path("body").asText("")))));
+  }
+
+  /** {@code PATCH /repos/{o}/{r}/issues/comments/{id}}: replaces the comment's body; answers its id. */
+  public CompletionStage<GitHubResult<Optional<String>>> editComment(String repository, String commentId, String body) {
+    if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
+    if (!commentId.matches("[0-9]{1,20}")) return done(new GitHubResult.HttpError<>(400, "invalid comment id"));
+    String json = Json.MAPPER.createObjectNode().put("body", body).toString();
+    HttpRequest patch = withHeaders(HttpRequest.create(base + "/repos/" + repository + "/issues/comments/" + commentId)
+        .withMethod(HttpMethods.PATCH), JSON_MEDIA)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, json));
+    return send(patch).thenApply(r -> map(r, a -> Optional.of(commentId)));
   }
 
   /** {@code POST /repos/{o}/{r}/issues/{n}/labels}: adds (never removes) labels; GitHub answers the issue's labels. */

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns an analysis into the actions proposed for GitHub: its labels and one comment per target.
+ * Turns an analysis into the actions proposed for GitHub: its labels and, when the event's action may
+ * comment ({@code comments.on}), the comment for each target (posted once per thread, then edited).
  * GitHubActuator's policy maps label names ({@code labels.map}) and decides what is allowed.
  */
 final class ActionPlanner {
@@ -19,7 +20,9 @@ final class ActionPlanner {
     List<String> labels = distinct(analysis.labels());
     for (int number : plan.targets()) {
       if (plan.labelTargets() && !labels.isEmpty()) actions.add(PlannedAction.labels(repository, number, labels));
-      if (!analysis.comment().isBlank()) actions.add(PlannedAction.comment(repository, number, analysis.comment()));
+      if (plan.commentTargets() && !analysis.comment().isBlank()) {
+        actions.add(PlannedAction.comment(repository, number, analysis.comment()));
+      }
     }
     return actions;
   }

@@ -1,5 +1,6 @@
 package com.clidecoder.hls.pipeline;
 
+import com.clidecoder.hls.domain.ActionKind;
 import com.clidecoder.hls.domain.ActionStatus;
 import com.clidecoder.hls.domain.Analysis;
 import com.clidecoder.hls.domain.PlannedAction;
@@ -30,7 +31,8 @@ final class Actions {
       return actor.store(job, "completed", () -> actor.pipeline().events().markCompleted(eventId, actor.now()));
     }
     PlannedAction action = actions.get(index);
-    actor.pipe(() -> actor.pipeline().actions().plan(eventId, action, actor.now()), RepoActor.ActionPlanned::new);
+    actor.pipe(() -> plan(actor, eventId, action), (planned, err) -> err == null ? planned
+        : new RepoActor.ActionPlanned(Optional.empty(), Optional.empty(), err));
     return actor.busy(job, actor.receive(job).onMessage(RepoActor.ActionPlanned.class, p -> {
       if (p.failure() != null) return actor.abort(job, "cannot record a planned action: " + p.failure().getMessage());
       Optional<ActionRow> before = p.before();
@@ -39,10 +41,19 @@ final class Actions {
       }
       boolean mayHaveLanded = before.isPresent();
       actor.pipeline().actuator().tell(new GitHubActuator.Perform(eventId, job.event().deliveryId(), action, plan.rule(),
-          mayHaveLanded, actor.ctx().messageAdapter(GitHubActuator.Outcome.class, RepoActor.ActionPerformed::new)));
+          mayHaveLanded, p.threadComment(),
+          actor.ctx().messageAdapter(GitHubActuator.Outcome.class, RepoActor.ActionPerformed::new)));
       return actor.busy(job, actor.receive(job).onMessage(RepoActor.ActionPerformed.class,
           r -> onPerformed(actor, job, plan, actions, index, r.outcome())));
     }));
+  }
+
+  /** Blocking: records the intent and, for a comment, reads the id of the thread's one comment. */
+  private static RepoActor.ActionPlanned plan(RepoActor actor, long eventId, PlannedAction action) {
+    Optional<ActionRow> before = actor.pipeline().actions().plan(eventId, action, actor.now());
+    Optional<String> threadComment = action.kind() == ActionKind.COMMENT
+        ? actor.pipeline().actions().threadComment(action.target()) : Optional.empty();
+    return new RepoActor.ActionPlanned(before, threadComment, null);
   }
 
   private static String outcomeName(GitHubActuator.Outcome outcome) {

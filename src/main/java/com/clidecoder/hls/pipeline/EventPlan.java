@@ -13,7 +13,8 @@ sealed interface EventPlan {
    *     analysis is stored and nothing is posted)
    * @param pullRequest the pull request whose diff the analysis should see, or 0
    * @param labelTargets whether labels apply (issues and pull requests; not reviews or workflow runs)
+   * @param commentTargets whether the analysis may post or edit the thread's comment ({@code comments.on})
    */
-  record Analyse(JsonNode payload, RepositoryRule rule, List<Integer> targets, int pullRequest, boolean labelTargets)
-      implements EventPlan {}
+  record Analyse(JsonNode payload, RepositoryRule rule, List<Integer> targets, int pullRequest, boolean labelTargets,
+      boolean commentTargets) implements EventPlan {}
 }

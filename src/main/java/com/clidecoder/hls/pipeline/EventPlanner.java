@@ -41,29 +41,35 @@ final class EventPlanner {
     }
     Optional<String> bot = causedByBot(payload, config.github().botLogin());
     if (bot.isPresent()) return new EventPlan.Skip("caused by a bot (" + bot.get() + "): not analysed, to avoid loops");
+    // A draft changes until it is ready: analysed once, on ready_for_review (whose payload says draft=false).
+    if (payload.path("pull_request").path("draft").asBoolean(false)) {
+      return new EventPlan.Skip("pull request is a draft: analysed when it is marked ready for review");
+    }
+    boolean comments = rule.comments().on().contains(action);
     return switch (event.eventType()) {
-      case "issues" -> numbered(payload, rule, payload.path("issue").path("number"), 0, true);
+      case "issues" -> numbered(payload, rule, payload.path("issue").path("number"), 0, true, comments);
       case "pull_request" -> {
         JsonNode n = payload.path("pull_request").path("number");
-        yield numbered(payload, rule, n.isMissingNode() ? payload.path("number") : n, n.asInt(), true);
+        yield numbered(payload, rule, n.isMissingNode() ? payload.path("number") : n, n.asInt(), true, comments);
       }
       case "pull_request_review" -> {
         JsonNode n = payload.path("pull_request").path("number");
-        yield numbered(payload, rule, n, n.asInt(), false);
+        yield numbered(payload, rule, n, n.asInt(), false, comments);
       }
-      case "workflow_run" -> workflowRun(payload, rule, config.analysis().failingConclusions());
+      case "workflow_run" -> workflowRun(payload, rule, config.analysis().failingConclusions(), comments);
       default -> new EventPlan.Skip("event type " + event.eventType() + " is not handled");
     };
   }
 
-  private static EventPlan numbered(JsonNode payload, RepositoryRule rule, JsonNode number, int pr, boolean labels) {
+  private static EventPlan numbered(
+      JsonNode payload, RepositoryRule rule, JsonNode number, int pr, boolean labels, boolean comments) {
     if (!number.canConvertToInt() || number.asInt() <= 0) {
       return new EventPlan.Skip("payload has no issue or pull request number");
     }
-    return new EventPlan.Analyse(payload, rule, List.of(number.asInt()), pr, labels);
+    return new EventPlan.Analyse(payload, rule, List.of(number.asInt()), pr, labels, comments);
   }
 
-  private static EventPlan workflowRun(JsonNode payload, RepositoryRule rule, Set<String> failing) {
+  private static EventPlan workflowRun(JsonNode payload, RepositoryRule rule, Set<String> failing, boolean comments) {
     String conclusion = payload.path("workflow_run").path("conclusion").asText("");
     if (!failing.contains(conclusion)) {
       return new EventPlan.Skip("workflow run concluded '" + conclusion + "', not a failure");
@@ -72,7 +78,7 @@ final class EventPlanner {
     for (JsonNode pr : payload.path("workflow_run").path("pull_requests")) {
       if (pr.path("number").canConvertToInt()) prs.add(pr.path("number").asInt());
     }
-    return new EventPlan.Analyse(payload, rule, prs, 0, false);
+    return new EventPlan.Analyse(payload, rule, prs, 0, false, comments);
   }
 
   /** The sender when it is a bot account or the configured bot login; labelling must not trigger HLS again. */

@@ -57,7 +57,9 @@ public final class RepoActor {
   private record IdleTimeout() implements Command {}
 
   // The action phase (see Actions)
-  record ActionPlanned(Optional<ActionRow> before, Throwable failure) implements Command {}
+  /** before = the action's row before this attempt; threadComment = the comment HLS keeps on a COMMENT's thread. */
+  record ActionPlanned(Optional<ActionRow> before, Optional<String> threadComment, Throwable failure)
+      implements Command {}
 
   record ActionPerformed(GitHubActuator.Outcome outcome) implements Command {}
 

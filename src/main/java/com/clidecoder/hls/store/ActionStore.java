@@ -86,8 +86,33 @@ public final class ActionStore {
             reason, githubId, now.toEpochMilli(), now.toEpochMilli());
       }
       if (status == ActionStatus.DONE && !dryRun) DailyStats.add(c, now, 0, 0, 1, 0.0);
+      if (status == ActionStatus.DONE && !dryRun && sent.kind() == ActionKind.COMMENT && githubId != null) {
+        rememberThreadComment(c, sent.target(), githubId, eventId, now);
+      }
       return null;
     });
+  }
+
+  /** The id of the comment HLS keeps on {@code target} ({@code owner/repo#n}), if it knows one. */
+  public Optional<String> threadComment(String target) {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT comment_id FROM thread_comments WHERE target = ?")) {
+        s.setString(1, target);
+        try (ResultSet rs = s.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  /** Inside {@link #record}'s transaction, so the thread's comment is known exactly when the action is done. */
+  private static void rememberThreadComment(
+      java.sql.Connection c, String target, String commentId, long eventId, Instant now) throws SQLException {
+    EventStore.executeUpdate(c,
+        "INSERT INTO thread_comments (target, comment_id, event_id, updated_at) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT(target) DO UPDATE SET comment_id = excluded.comment_id, event_id = excluded.event_id,"
+            + " updated_at = excluded.updated_at",
+        target, commentId, eventId, now.toEpochMilli());
   }
 
   private static Optional<ActionRow> find(java.sql.Connection c, long eventId, ActionKind kind, String target)

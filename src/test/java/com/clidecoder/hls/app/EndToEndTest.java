@@ -54,15 +54,20 @@ class EndToEndTest {
   }
 
   private ConfigLoader.Loaded config(String extra) {
-    return TestConfigs.load(dir, String.join("\n",
+    return TestConfigs.load(dir, againstFakes(anthropic, github, TOKEN, extra));
+  }
+
+  /** Settings for a live service against the two fakes, with short waits; {@code extra} is appended. */
+  static String againstFakes(FakeAnthropic anthropic, FakeGitHub github, String token, String extra) {
+    return String.join("\n",
         "hls.claude.api-url = \"" + anthropic.url() + "\"",
         "hls.claude.api-key = \"test-ant-test-only\"",
         "hls.github.api-url = \"" + github.url() + "\"",
-        "hls.github.token = \"" + TOKEN + "\"",
+        "hls.github.token = \"" + token + "\"",
         "hls.github.write-interval = 20ms",
         "hls.workers.poll-interval = 200ms",
         "hls.workers.backoff { min = 100ms, max = 300ms }",
-        extra));
+        extra);
   }
 
   private HlsApp start(ConfigLoader.Loaded loaded) throws Exception {

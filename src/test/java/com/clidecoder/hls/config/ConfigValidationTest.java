@@ -58,6 +58,30 @@ class ConfigValidationTest {
   }
 
   @Test
+  void misspelledActionInCommentsOnNamesTheKey() {
+    assertOnlyProblem("hls.repositories = [{ name = \"o/r\", comments { on = [opened, reopend] } }]",
+        "hls.repositories.0.comments.on: \"reopend\" is not valid", "ready_for_review", "submitted");
+  }
+
+  @Test
+  void commentsOnThatIsNotAList() {
+    assertOnlyProblem("hls.repositories = [{ name = \"o/r\", comments { on { opened = true } } }]",
+        "hls.repositories.0.comments.on", "a list of strings");
+  }
+
+  @Test
+  void analyzeActionThatTheEventDoesNotHave() {
+    assertOnlyProblem("hls.analyze.issues = [opened, synchronize]",
+        "hls.analyze.issues: \"synchronize\" is not valid", "actions of issues", "reopened");
+  }
+
+  @Test
+  void misspelledActionInARepositoryAnalyzeBlock() {
+    assertOnlyProblem("hls.repositories = [{ name = \"o/r\", analyze { pull_request = [synchronise] } }]",
+        "hls.repositories.0.analyze.pull_request: \"synchronise\" is not valid", "synchronize");
+  }
+
+  @Test
   void aRepositoryNamedTwiceIgnoringCase() {
     assertOnlyProblem("hls.repositories = [{ name = \"o/r\" }, { name = \"O/R\" }]",
         "hls.repositories.1.name: \"O/R\" is not valid", "may appear once");

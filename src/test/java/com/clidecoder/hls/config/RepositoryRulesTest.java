@@ -21,6 +21,25 @@ class RepositoryRulesTest {
   }
 
   @Test
+  void commentsOnDefaultsToTheAnalysedActionsButPushes() {
+    RepositoryRules r = rules("""
+        { name = "o/default" }, { name = "o/few", comments { on = [opened] } }""");
+
+    Set<String> defaults = r.match("o/default").orElseThrow().comments().on();
+    assertEquals(Set.of("opened", "reopened", "ready_for_review", "submitted", "completed"), defaults);
+    assertEquals(Set.of("opened"), r.match("o/few").orElseThrow().comments().on());
+  }
+
+  @Test
+  void defaultAnalyzeLeavesPushesAndEditsOut() {
+    HlsConfig hls = TestConfigs.load(dir, "").hls();
+    assertEquals(Set.of("opened", "reopened", "ready_for_review"), hls.analysis().actions().get("pull_request"));
+    assertEquals(Set.of("opened", "reopened"), hls.analysis().actions().get("issues"));
+    Set<String> starEntry = hls.repositories().match("any/repo").orElseThrow().comments().on();
+    assertEquals(EventActions.DEFAULT_COMMENT_ON, starEntry, "reference.conf and the code agree");
+  }
+
+  @Test
   void theMostSpecificRuleWinsWhateverTheOrder() {
     RepositoryRules r = rules("""
         { name = "acme/api", events = [issues] },

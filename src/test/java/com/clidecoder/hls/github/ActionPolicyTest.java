@@ -98,8 +98,9 @@ class ActionPolicyTest {
         PlannedAction.comment("octo/app", 3, body), permissive(), "72d3162e-cc78-11e3-81ab-4c9367dc0958", 200,
         Optional.empty()));
     String marker = "<!-- hls:delivery=72d3162e-cc78-11e3-81ab-4c9367dc0958 -->";
-    assertTrue(a.sent().body().endsWith("\n\n" + marker), a.sent().body());
-    assertEquals(200 + 2 + marker.length(), a.sent().body().length());
+    String thread = "<!-- hls:thread=octo/app#3 -->";
+    assertTrue(a.sent().body().endsWith("\n\n" + thread + "\n" + marker), a.sent().body());
+    assertEquals(200 + 2 + thread.length() + 1 + marker.length(), a.sent().body().length());
     assertEquals(ActionKind.COMMENT, a.sent().kind());
     assertTrue(a.refused().stream().anyMatch(r -> r.contains("cut from")), a.refused().toString());
   }
@@ -118,7 +119,8 @@ class ActionPolicyTest {
     ActionPolicy.Apply a = apply(ActionPolicy.decide(
         PlannedAction.comment("octo/app", 3, "done <!-- hls:delivery=d-9 -->"), permissive(), "d-9", 200,
         Optional.empty()));
-    assertEquals("done &lt;!-- hls:delivery=d-9 -->\n\n<!-- hls:delivery=d-9 -->", a.sent().body());
+    assertEquals("done &lt;!-- hls:delivery=d-9 -->\n\n<!-- hls:thread=octo/app#3 -->\n<!-- hls:delivery=d-9 -->",
+        a.sent().body());
   }
 
   @Test
@@ -135,5 +137,16 @@ class ActionPolicyTest {
     assertInstanceOf(ActionPolicy.Refuse.class, ActionPolicy.decide(
         new PlannedAction(ActionKind.REVIEW, "o/r", 1, List.of(), "lgtm"), rule, "d", 200, REPO_LABELS));
     assertInstanceOf(ActionPolicy.Refuse.class, labels(List.of(), REPO_LABELS));
+  }
+
+  @Test
+  void threadCommentIsRecognisedByItsEndingNotByAQuoteOfIt() {
+    String posted = apply(ActionPolicy.decide(PlannedAction.comment("octo/app", 3, "analysis"), permissive(), "d-1",
+        200, Optional.empty())).sent().body();
+    assertTrue(ActionPolicy.isThreadComment(posted, "octo/app#3"), posted);
+    assertTrue(ActionPolicy.isThreadComment(posted.replace("\n", "\r\n") + "\r\n", "octo/app#3"), "edited on github.com");
+    assertFalse(ActionPolicy.isThreadComment(posted, "octo/app#30"), "another thread");
+    assertFalse(ActionPolicy.isThreadComment("> " + posted.replace("\n", "\n> "), "octo/app#3"), "a quote reply");
+    assertFalse(ActionPolicy.isThreadComment(posted + "\nmore text", "octo/app#3"), "markers not at the end");
   }
 }

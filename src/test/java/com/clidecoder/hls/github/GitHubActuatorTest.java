@@ -109,7 +109,7 @@ class GitHubActuatorTest {
     assertEquals(Optional.of(String.valueOf(posted.id())), commented.githubId());
     assertEquals(commented.sent().body(), posted.body());
     assertTrue(posted.body().startsWith("Thanks @" + ZWJ + "alice and @" + ZWJ + "org/maintainers! Contact me@example.com"));
-    assertTrue(posted.body().endsWith("\n\n<!-- hls:delivery=d-2 -->"), posted.body());
+    assertTrue(posted.body().endsWith("\n\n<!-- hls:thread=octo/app#5 -->\n<!-- hls:delivery=d-2 -->"), posted.body());
     assertEquals(posted.body(), Json.MAPPER.readTree(fake.received("POST", COMMENTS).get(0).body()).get("body").asText());
   }
 
@@ -255,7 +255,8 @@ class GitHubActuatorTest {
     actuator.tell(comment(1, "d-1", "hello", false));
     TokenRefused f = next(TokenRefused.class);
     assertEquals(1, f.eventId());
-    assertEquals("comment on octo/app#5: GitHub refused the token (401 Bad credentials)", f.reason());
+    // The first request of a thread's first comment is the look-up of its marker.
+    assertEquals("look for the marker on octo/app#5: GitHub refused the token (401 Bad credentials)", f.reason());
     assertFalse(f.reason().contains("ghp_wrong"));
   }
 
@@ -276,7 +277,9 @@ class GitHubActuatorTest {
 
     actuator.tell(comment(2, "d-2", "hello again", false));
     assertEquals(2, next(TokenRefused.class).eventId());
-    assertEquals(1, fake.received("POST", COMMENTS).size(), "only the first comment reached GitHub (and got the 401)");
+    assertEquals(1, fake.received("GET", COMMENTS).size(),
+        "only the first comment's marker look-up reached GitHub (and got the 401)");
+    assertEquals(0, fake.received("POST", COMMENTS).size(), "nothing was posted while refused");
 
     fake.refuseToken(false);
     Access live = watcher.receiveMessage(Duration.ofSeconds(10));
@@ -355,7 +358,8 @@ class GitHubActuatorTest {
       Done commented = next(Done.class);
       assertTrue(commented.dryRun());
       assertEquals(Optional.empty(), commented.githubId());
-      assertEquals("cc @" + ZWJ + "alice\n\n<!-- hls:delivery=d-2 -->", commented.sent().body());
+      assertEquals("cc @" + ZWJ + "alice\n\n<!-- hls:thread=octo/app#5 -->\n<!-- hls:delivery=d-2 -->",
+          commented.sent().body());
       actuator.tell(new Perform(3, "d-3", PlannedAction.labels("octo/app", 5, List.of("needs-triage")),
           rule(false, true, List.of("needs-triage"), Map.of()), false, probe.ref()));
       next(Refused.class);

@@ -126,4 +126,22 @@ class GitHubClientTest {
     assertEquals(400, r.status());
     assertEquals(List.of(), fake.received());
   }
+
+  @Test
+  void editCommentPatchesTheCommentWithItsNewBody() throws Exception {
+    fake.existingComment("octo/app", 9, "old");
+    long id = fake.comments("octo/app", 9).get(0).id();
+    GitHubClient client = client(Duration.ofSeconds(5), 100);
+    assertEquals(new GitHubResult.Ok<>(Optional.of(String.valueOf(id))),
+        await(client.editComment("octo/app", String.valueOf(id), "new \"body\"")));
+    FakeGitHub.Received patch = fake.received("PATCH", "/repos/octo/app/issues/comments/" + id).get(0);
+    assertEquals("{\"body\":\"new \\\"body\\\"\"}", patch.body());
+    assertEquals("Bearer " + TOKEN, patch.header("authorization"));
+    assertEquals("application/vnd.github+json", patch.header("accept"));
+    assertEquals("new \"body\"", fake.comments("octo/app", 9).get(0).body());
+    GitHubResult<?> gone = await(client.editComment("octo/app", "424242", "x"));
+    assertEquals(404, assertInstanceOf(GitHubResult.HttpError.class, gone).status());
+    assertEquals(400, assertInstanceOf(GitHubResult.HttpError.class,
+        await(client.editComment("octo/app", "1/../../x", "x"))).status(), "an id never becomes a path");
+  }
 }

@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
 
 /**
  * A GitHub REST API on loopback (port 0) speaking the wire format HLS uses: labels and comments lists with
- * Link pagination, POST labels (which, like GitHub, creates labels that do not exist), POST comments, PR
- * diffs, 401 for a wrong token, and one-shot scripted answers (5xx, rate limits, error bodies, a write that
+ * Link pagination, POST labels (which, like GitHub, creates labels that do not exist), POST comments, PATCH
+ * of an issue comment (every edit recorded; 404 for an unknown id), PR diffs, 401 for a wrong token, and one-shot scripted answers (5xx, rate limits, error bodies, a write that
  * lands but answers late, a dropped connection). It records every request with its arrival time.
  */
 public final class FakeGitHub implements AutoCloseable {
@@ -51,11 +51,14 @@ public final class FakeGitHub implements AutoCloseable {
     }
 
     public boolean isWrite() {
-      return method.equals("POST");
+      return method.equals("POST") || method.equals("PATCH");
     }
   }
 
   public record Comment(long id, String body) {}
+
+  /** One PATCH of a comment: the body it replaced and the new one. */
+  public record Edit(long id, String before, String after) {}
 
   public record Response(int status, Map<String, String> headers, String body) {}
 
@@ -78,6 +81,7 @@ public final class FakeGitHub implements AutoCloseable {
   private final Map<String, List<String>> issueLabels = new ConcurrentHashMap<>();
   private final Map<String, List<Comment>> comments = new ConcurrentHashMap<>();
   private final Map<String, String> diffs = new ConcurrentHashMap<>();
+  private final List<Edit> edits = new CopyOnWriteArrayList<>();
   private final List<String> createdLabels = new CopyOnWriteArrayList<>();
   private final Deque<Scripted> script = new ArrayDeque<>();
   private final AtomicLong nextId = new AtomicLong(1000);
@@ -215,6 +219,17 @@ public final class FakeGitHub implements AutoCloseable {
     return List.copyOf(commentsOf(issue(repository, number)));
   }
 
+  /** Every PATCH of an issue comment that took effect, in order. */
+  public List<Edit> edits() {
+    return List.copyOf(edits);
+  }
+
+  /** Deletes a comment, as a user can on github.com. */
+  public FakeGitHub deleteComment(long id) {
+    comments.values().forEach(list -> list.removeIf(c -> c.id() == id));
+    return this;
+  }
+
   public List<String> issueLabels(String repository, int number) {
     return List.copyOf(issueLabels.getOrDefault(issue(repository, number), List.of()));
   }
@@ -283,6 +298,10 @@ public final class FakeGitHub implements AutoCloseable {
     String rest = m.group(2);
     Matcher issue = Pattern.compile("/issues/(\\d+)/(labels|comments)").matcher(rest);
     Matcher pull = Pattern.compile("/pulls/(\\d+)").matcher(rest);
+    Matcher comment = Pattern.compile("/issues/comments/(\\d+)").matcher(rest);
+    if (req.method().equals("PATCH") && comment.matches()) {
+      return editComment(Long.parseLong(comment.group(1)), req.body());
+    }
     if (req.method().equals("GET") && rest.equals("/labels")) {
       return page(req, labels.getOrDefault(repo, List.of()).stream().map(this::labelJson).toList());
     }
@@ -330,6 +349,23 @@ public final class FakeGitHub implements AutoCloseable {
     Comment c = new Comment(nextId.incrementAndGet(), text.asText());
     commentsOf(key).add(c);
     return json(201, commentJson(c).toString(), Map.of());
+  }
+
+  /** Like GitHub: the whole comment answers 200; an id on no issue is 404. */
+  private Response editComment(long id, String body) {
+    JsonNode text = readJson(body).path("body");
+    if (!text.isTextual()) return new Response(422, Map.of(), errorBody("Validation Failed"));
+    for (List<Comment> list : comments.values()) {
+      for (int i = 0; i < list.size(); i++) {
+        Comment c = list.get(i);
+        if (c.id() != id) continue;
+        Comment edited = new Comment(id, text.asText());
+        list.set(i, edited);
+        edits.add(new Edit(id, c.body(), edited.body()));
+        return json(200, commentJson(edited).toString(), Map.of());
+      }
+    }
+    return notFound();
   }
 
   /** GitHub-style pagination: {@code page} and {@code per_page}, a Link header with absolute URLs. */
