@@ -80,8 +80,9 @@ class SeedTakeoverTest {
           queryLong(c, "SELECT scheduled_at FROM webhook_events WHERE id = 2"), "the text time, exactly");
       assertEquals("integer", queryString(c, "SELECT DISTINCT typeof(created_at) FROM webhook_events"));
 
-      assertEquals(1, queryLong(c, "SELECT COUNT(*) FROM claude_analyses"), "the orphan stays in the copy only");
-      Map<String, Object> analysis = rows(c, "SELECT * FROM claude_analyses").get(0);
+      assertEquals(List.of("1", "3"), lastColumn(c, "SELECT id FROM claude_analyses ORDER BY id"),
+          "the orphan (2) stays in the copy only");
+      Map<String, Object> analysis = rows(c, "SELECT * FROM claude_analyses WHERE id = 1").get(0);
       assertEquals(COMPLETED, ((Number) analysis.get("event_id")).longValue());
       assertEquals("seed", analysis.get("analysis_type"));
       assertEquals("Triage this issue", analysis.get("prompt"));
@@ -183,8 +184,8 @@ class SeedTakeoverTest {
     try (Connection c = StoreFixture.raw(file)) {
       assertEquals(LATEST, queryLong(c, "PRAGMA user_version"));
       assertEquals(5, queryLong(c, "SELECT COUNT(*) FROM webhook_events"));
-      assertEquals(1, queryLong(c, "SELECT COUNT(*) FROM claude_analyses"));
-      assertEquals(2, queryLong(c, "SELECT COUNT(*) FROM seed_claude_analyses"));
+      assertEquals(2, queryLong(c, "SELECT COUNT(*) FROM claude_analyses"));
+      assertEquals(3, queryLong(c, "SELECT COUNT(*) FROM seed_claude_analyses"));
       assertEquals(Instant.parse("2025-03-02T08:30:00Z").toEpochMilli(),
           queryLong(c, "SELECT completed_at FROM webhook_events WHERE id = 5"));
     }

@@ -14,7 +14,7 @@ import java.sql.Statement;
  * Databases as a user of the seed document has them: its schema.sql (the shared one, or the copy below
  * for a bare clone) and rows as its queue script writes them (signature {@code sha256=existing-system},
  * the defaults' priority 5 and CURRENT_TIMESTAMP text times), one per status, plus what its workers left:
- * analyses (one of an event that is gone) and a day of daily_stats.
+ * analyses (one of an event that is gone, one of the event left for a retry) and a day of daily_stats.
  */
 public final class SeedDatabases {
   /** The seed document's schema.sql (Phase 1, Step 3), written here so a clone without ../shared covers the same paths. */
@@ -103,6 +103,9 @@ public final class SeedDatabases {
       s.executeUpdate("INSERT INTO claude_analyses (webhook_id, event_type, repository, claude_prompt, claude_response,"
           + " claude_tokens_used, claude_cost_usd, created_at) VALUES (99, 'issues', '" + REPO + "', 'p', 'r', NULL, NULL,"
           + " '2025-02-01 09:00:00')");
+      // Analysed, then the GitHub call failed: the seed queued it for a retry.
+      s.executeUpdate("INSERT INTO claude_analyses (webhook_id, event_type, repository, claude_response, created_at)"
+          + " VALUES (" + RETRY + ", 'issues', '" + REPO + "', '{\"labels\": [\"bug\"]}', '2025-03-01 10:00:04')");
       s.executeUpdate("INSERT INTO daily_stats (date, total_webhooks, claude_analyses, github_actions, total_cost_usd)"
           + " VALUES ('2025-03-01', 5, 1, 2, 0.0125)");
     }
