@@ -143,7 +143,7 @@ final class SeedSchema {
     Path target = path.resolveSibling(path.getFileName() + ".before-hls-" + BACKUP_STAMP.format(now));
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     try {
-      Files.deleteIfExists(partial);
+      removeUnfinishedBackups(path);
       try (PreparedStatement s = c.prepareStatement("VACUUM INTO ?")) {
         s.setString(1, partial.toString());
         s.executeUpdate();
@@ -155,6 +155,17 @@ final class SeedSchema {
     } catch (IOException e) {
       throw new StoreException("cannot write the backup " + target + " before taking over " + path + " (the file"
           + " is unchanged): " + e.getMessage(), e);
+    }
+  }
+
+  /** The {@code .partial} copies of earlier takeovers that were killed while writing them. */
+  private static void removeUnfinishedBackups(Path path) throws IOException {
+    String prefix = path.getFileName() + ".before-hls-";
+    try (var siblings = Files.list(path.toAbsolutePath().getParent())) {
+      for (Path p : siblings.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(prefix) && name.endsWith(".partial")) Files.delete(p);
+      }
     }
   }
 

@@ -52,8 +52,12 @@ class SeedTakeoverTest {
     Path file = dir.resolve("webhooks.db");
     SeedDatabases.write(file, schema);
     Map<String, List<Map<String, Object>>> original = tables(file);
+    Path killedWhileCopying = dir.resolve("webhooks.db.before-hls-20250101T000000Z.partial");
+    Files.writeString(killedWhileCopying, "half a copy");
 
     StoreFixture.open(dir).close();
+
+    assertFalse(Files.exists(killedWhileCopying), "an earlier takeover's unfinished copy is removed");
 
     Path backup = onlyBackup();
     try (Connection c = StoreFixture.raw(backup)) {
