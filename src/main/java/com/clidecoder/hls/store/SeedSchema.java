@@ -48,6 +48,16 @@ final class SeedSchema {
   private static final String MILLIS_FUNCTION = "hls_seed_millis";
   private static final int NAMED_PROBLEMS = 10;
 
+  /** A text time the takeover converts; {@code required} where HLS's column is NOT NULL with nothing to fall back on. */
+  private record TimeColumn(String table, String column, boolean required) {}
+
+  private static final List<TimeColumn> TIME_COLUMNS = List.of(
+      new TimeColumn("webhook_events", "created_at", true),
+      new TimeColumn("webhook_events", "scheduled_at", false), // NULL: created_at
+      new TimeColumn("webhook_events", "started_at", false),
+      new TimeColumn("webhook_events", "completed_at", false),
+      new TimeColumn("claude_analyses", "created_at", true));
+
   private SeedSchema() {}
 
   private static Map<String, List<String>> tables() {
@@ -93,22 +103,17 @@ final class SeedSchema {
   static void checkTimestamps(Connection c, Path path) throws SQLException {
     List<String> problems = new ArrayList<>();
     int more = 0;
-    for (String[] col : List.of(
-        new String[] {"webhook_events", "id", "created_at", "required"},
-        new String[] {"webhook_events", "id", "scheduled_at", "optional"},
-        new String[] {"webhook_events", "id", "started_at", "optional"},
-        new String[] {"webhook_events", "id", "completed_at", "optional"},
-        new String[] {"claude_analyses", "id", "created_at", "required"})) {
+    for (TimeColumn col : TIME_COLUMNS) {
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT " + col[1] + ", " + col[2] + " FROM " + col[0] + " ORDER BY " + col[1])) {
+          ResultSet rs = s.executeQuery("SELECT id, " + col.column() + " FROM " + col.table() + " ORDER BY id")) {
         while (rs.next()) {
           String value = rs.getString(2);
           String problem = value == null
-              ? (col[3].equals("required") ? "NULL (HLS needs a time here)" : null)
+              ? (col.required() ? "NULL (HLS needs a time here)" : null)
               : (parses(value) ? null : "'" + value + "' is not a UTC time of the form YYYY-MM-DD HH:MM:SS[.mmm]");
           if (problem == null) continue;
           if (problems.size() < NAMED_PROBLEMS) {
-            problems.add(col[0] + " row id " + rs.getLong(1) + " column " + col[2] + ": " + problem);
+            problems.add(col.table() + " row id " + rs.getLong(1) + " column " + col.column() + ": " + problem);
           } else {
             more++;
           }
