@@ -121,6 +121,21 @@ class SeedTakeoverTest {
   }
 
   @Test
+  void aSeedFileWithNoRowsYetIsTakenOverToo() throws Exception {
+    Path file = dir.resolve("webhooks.db");
+    try (Connection c = StoreFixture.raw(file); Statement s = c.createStatement()) {
+      for (String statement : SeedDatabases.SCHEMA.split(";")) {
+        if (!statement.isBlank()) s.executeUpdate(statement);
+      }
+    }
+    try (Database db = StoreFixture.open(dir)) {
+      assertEquals(LATEST, StoreFixture.longValue(db, "PRAGMA user_version"));
+      assertEquals(1, new EventStore(db).insertBatch(List.of(MigrationsTest.delivery("d-1")), Instant.now()).get(0).id());
+    }
+    onlyBackup();
+  }
+
+  @Test
   void aTimeThatDoesNotParseIsNamedAndTheFileIsLeftAsItWas() throws Exception {
     Path file = dir.resolve("webhooks.db");
     SeedDatabases.write(file, SeedDatabases.SCHEMA);
