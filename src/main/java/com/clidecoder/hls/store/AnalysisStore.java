@@ -81,13 +81,17 @@ public final class AnalysisStore {
     });
   }
 
-  /** The newest analysis of an event: a retried event reuses it instead of paying for a second one. */
+  /**
+   * The newest analysis of an event: a retried event reuses it instead of paying for a second one. The
+   * seed's analyses (taken over with its database) have none of HLS's labels or priority: not reused.
+   */
   public Optional<StoredAnalysis> latestFor(long eventId) {
     return db.read(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT id, event_id, analysis_type, prompt, response, input_tokens, output_tokens, claude_cost_usd,"
               + " processing_time_ms, provider, model, summary, labels_json, comment, priority, confidence, created_at"
-              + " FROM claude_analyses WHERE event_id = ? ORDER BY id DESC LIMIT 1")) {
+              + " FROM claude_analyses WHERE event_id = ? AND analysis_type <> '" + SeedSchema.ANALYSIS_TYPE + "'"
+              + " ORDER BY id DESC LIMIT 1")) {
         s.setLong(1, eventId);
         try (ResultSet rs = s.executeQuery()) {
           return rs.next() ? Optional.of(read(rs)) : Optional.empty();

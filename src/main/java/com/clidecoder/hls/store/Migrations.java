@@ -52,12 +52,12 @@ public final class Migrations {
                 + resources.size() + ": run a newer HLS or restore a backup", null);
       }
       int from = fileVersion;
-      List<String> adoption = List.of();
+      Adoption adoption = Adoption.NONE;
       if (fileVersion == 0 && WorkersSchema.hasTables(c)) {
-        adoption = WorkersSchema.adopt(c, resource(resources.get(0)), path); // ends by setting version 1
+        adoption = adoption(c, path, resource(resources.get(0))); // ends by setting version 1
         from = 1;
       }
-      if (from < resources.size() || !adoption.isEmpty()) applyAll(c, fileVersion, from, resources, path, adoption);
+      if (from < resources.size() || adoption != Adoption.NONE) applyAll(c, fileVersion, from, resources, path, adoption);
       // Only now, with the schema known good, switch the journal (once per file; the pool asks again).
       String journal = base.toProperties().getProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName);
       if (journal != null) {
@@ -68,6 +68,30 @@ public final class Migrations {
     } catch (SQLException e) {
       throw new StoreException("cannot open database " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Statements that make a version-0 file with tables version 1, run first in the migrations' transaction;
+   * {@code finish} runs after the last migration.
+   */
+  private record Adoption(String schema, List<String> statements, List<String> finish) {
+    static final Adoption NONE = new Adoption("", List.of(), List.of());
+  }
+
+  /**
+   * The seed document's file (checked, copied beside itself, then converted) or the Python workers' one;
+   * anything else is refused naming how it differs from both.
+   */
+  private static Adoption adoption(Connection c, Path path, String version1Sql) throws SQLException {
+    List<String> notSeedDocument = SeedSchema.differences(c);
+    if (!notSeedDocument.isEmpty()) {
+      return new Adoption("python-workers", WorkersSchema.adopt(c, version1Sql, path, notSeedDocument), List.of());
+    }
+    SeedSchema.checkTimestamps(c, path);
+    Path backup = SeedSchema.backup(c, path, java.time.Instant.now());
+    log.info("event=backed-up database={} backup={} reason=\"taking over the seed's database\"", path, backup);
+    SeedSchema.registerFunctions(c);
+    return new Adoption("seed-document", SeedSchema.adopt(version1Sql), SeedSchema.afterMigrations());
   }
 
   /**
@@ -86,15 +110,15 @@ public final class Migrations {
   }
 
   /**
-   * Runs {@code adoption} (the statements that make a workers' file version 1, else none) and then every
-   * migration after version {@code from}, in one transaction.
+   * Runs {@code adoption} (the statements that make a workers' or seed file version 1, else none), every
+   * migration after version {@code from} and the adoption's finish, in one transaction.
    */
   private static void applyAll(Connection c, int fileVersion, int from, List<String> resources, Path path,
-      List<String> adoption) throws SQLException {
-    String step = adoption.isEmpty() ? fileName(resources.get(from)) : "adoption of the workers' tables";
+      Adoption adoption) throws SQLException {
+    String step = adoption == Adoption.NONE ? fileName(resources.get(from)) : "adoption of the " + adoption.schema() + " tables";
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      for (String statement : adoption) s.executeUpdate(statement);
+      for (String statement : adoption.statements()) s.executeUpdate(statement);
       for (int v = from + 1; v <= resources.size(); v++) {
         step = fileName(resources.get(v - 1));
         for (String statement : statements(resource(resources.get(v - 1)))) s.executeUpdate(statement);
@@ -103,8 +127,11 @@ public final class Migrations {
         }
         s.executeUpdate("PRAGMA user_version = " + v);
       }
+      step = "adoption of the " + adoption.schema() + " tables (after the migrations)";
+      for (String statement : adoption.finish()) s.executeUpdate(statement);
+      if (adoption.schema().equals("seed-document")) SeedSchema.pauseForTests();
       c.commit();
-      if (!adoption.isEmpty()) log.info("event=adopted database={} schema=python-workers as_version=1", path);
+      if (adoption != Adoption.NONE) log.info("event=adopted database={} schema={} as_version=1", path, adoption.schema());
       log.info("event=migrated database={} from_version={} to_version={}", path, from, resources.size());
     } catch (SQLException | RuntimeException e) {
       c.rollback();

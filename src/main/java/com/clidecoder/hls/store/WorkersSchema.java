@@ -32,9 +32,10 @@ final class WorkersSchema {
 
   /**
    * Checks the file against the seed schema and returns the statements that make it version 1: the
-   * seed's indexes, created where missing, then the version itself. Throws a StoreException naming each missing table or column.
+   * seed's indexes, created where missing, then the version itself. Throws a StoreException naming each
+   * missing table or column, and {@code notSeedDocument}: how the file differs from the seed document's schema.sql.
    */
-  static List<String> adopt(Connection c, String seedSql, Path path) throws SQLException {
+  static List<String> adopt(Connection c, String seedSql, Path path, List<String> notSeedDocument) throws SQLException {
     Map<String, Set<String>> expected = seedColumns(seedSql);
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, Set<String>> table : expected.entrySet()) {
@@ -50,6 +51,7 @@ final class WorkersSchema {
     if (!missing.isEmpty()) {
       throw new StoreException("database " + path + " has tables but no schema version (user_version 0), and it"
           + " is not the Python workers' schema either: missing " + String.join(", ", missing)
+          + "; nor the seed document's schema.sql: " + String.join(", ", notSeedDocument)
           + ". The file is unchanged; point hls.database.path at another file or restore a backup.", null);
     }
     List<String> statements = new ArrayList<>();
@@ -78,7 +80,7 @@ final class WorkersSchema {
     return tables;
   }
 
-  private static Set<String> columns(Connection c, String table) throws SQLException {
+  static Set<String> columns(Connection c, String table) throws SQLException {
     Set<String> names = new LinkedHashSet<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT name FROM pragma_table_info('" + table.replace("'", "''") + "')")) {

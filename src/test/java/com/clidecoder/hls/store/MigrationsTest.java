@@ -222,7 +222,8 @@ class MigrationsTest {
     StoreException refused = assertThrows(StoreException.class, () -> StoreFixture.open(dir));
 
     assertContains(refused.getMessage(), "user_version 0", "column webhook_events.delivery_id",
-        "table claude_analyses", "unchanged", file.toString());
+        "table claude_analyses", "unchanged", file.toString(), "nor the seed document's schema.sql",
+        "unexpected column webhook_events.body");
     assertArrayEquals(before, Files.readAllBytes(file), "the file is byte for byte as it was");
   }
 
