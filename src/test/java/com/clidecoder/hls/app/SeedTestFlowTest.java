@@ -66,6 +66,43 @@ class SeedTestFlowTest {
     }
   }
 
+  /**
+   * Issue 12.4: the first real issue on the embedded defaults. The classifier is not sure what a typo
+   * report is, so the analysis abstains and says why, and nothing is planned for GitHub.
+   */
+  @Test
+  void aSpellingIssueOnTheDefaultsCompletesWithAnAbstentionAndNoPlannedAction() throws Exception {
+    try (RunningService service = new RunningService(dir, "hls.workers.poll-interval = 200ms")) {
+      double minConfidence = service.loaded.hls().triage().minConfidence();
+      HttpResponse<String> queued = post(service, "spelling-1", SPELLING_ISSUE);
+      assertEquals(202, queued.statusCode(), queued.body());
+
+      JsonNode event = awaitFinished(service, JSON.readTree(queued.body()).path("id").asLong());
+
+      assertEquals("completed", event.path("status").asText(), event.toString());
+      JsonNode analysis = event.path("analyses").get(0);
+      assertEquals(0, analysis.path("labels").size(), "no label: " + analysis);
+      assertTrue(analysis.path("comment").isNull() || analysis.path("comment").asText().isEmpty(), analysis.toString());
+      assertTrue(analysis.path("confidence").asDouble() < minConfidence, analysis.toString());
+      assertTrue(analysis.path("summary").asText().contains("abstained")
+          && analysis.path("summary").asText().contains("hls.triage.min-confidence"), analysis.toString());
+      assertEquals(0, event.path("actions").size(), "nothing planned for GitHub: " + event.path("actions"));
+    }
+  }
+
+  /** A typo report as GitHub sends it (issues.opened, trimmed to the fields HLS reads and a few more). */
+  private static final String SPELLING_ISSUE = """
+      {"action":"opened",
+       "issue":{"url":"https://api.github.com/repos/octo-org/docs-site/issues/57","number":57,
+         "title":"Spelling error in the README",
+         "body":"In the README, under \\\"Getting started\\\", the second paragraph says \\\"recieve\\\" instead of \\\"receive\\\".",
+         "user":{"login":"mona","id":583231,"type":"User"},"labels":[],"state":"open","locked":false,
+         "assignees":[],"comments":0,"created_at":"2026-12-04T09:12:44Z","updated_at":"2026-12-04T09:12:44Z",
+         "author_association":"NONE"},
+       "repository":{"id":1296269,"name":"docs-site","full_name":"octo-org/docs-site","private":false,
+         "owner":{"login":"octo-org","id":9919,"type":"Organization"},"default_branch":"main"},
+       "sender":{"login":"mona","id":583231,"type":"User"}}""";
+
   private HttpResponse<String> post(RunningService service, String delivery, String payload) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/webhook"))
         .header("Content-Type", "application/json")
