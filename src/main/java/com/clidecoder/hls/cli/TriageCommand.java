@@ -4,6 +4,7 @@ import com.clidecoder.hls.config.HlsConfig;
 import com.clidecoder.hls.config.RepositoryRule;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.domain.TriageHint;
+import com.clidecoder.hls.triage.ConfidenceCurve;
 import com.clidecoder.hls.triage.CrossValidation;
 import com.clidecoder.hls.triage.Evaluation;
 import com.clidecoder.hls.triage.GitHubIssueSource;
@@ -36,7 +37,7 @@ final class TriageCommand implements Command {
 
   @Override
   public String summary() {
-    return "triage train|eval|predict: the embedded issue-type classifier (docs/triage.md)";
+    return "triage train|eval|predict|curve: the embedded issue-type classifier (docs/triage.md)";
   }
 
   @Override
@@ -48,6 +49,7 @@ final class TriageCommand implements Command {
                bin/hls triage eval --train TRAIN.csv --test TEST.csv [--other-repo-weight W] [--own-model-weight V]
                bin/hls triage eval --train TRAIN.csv --folds K [--seed N] [--other-repo-weight W] [--own-model-weight V]
                bin/hls triage predict [--repo R] --title TEXT [--body TEXT]
+               bin/hls triage curve --csv FILE (--unseen-repo | --folds K [--seed N]) [--thresholds 0.5,0.6,...]
         (all take --config FILE)
 
         train --csv: CSV columns repo, created_at, label, title, body (the NLBSE'24 format). With --repo, the
@@ -62,17 +64,22 @@ final class TriageCommand implements Command {
         eval: one model per repository, trained on TRAIN and scored on TEST's rows of that repository, or
           stratified K-fold inside each repository of TRAIN. Prints precision, recall and F1 per label and
           repository, and ends with the line "cross-repo F1: 0.xxxx".
-        predict: the repository's model (else the default) on one issue, as JSON.""";
+        predict: the repository's model (else the default) on one issue, as JSON.
+        curve: held-out predictions of the default model (the one the embedded defaults use), trained on
+          every other repository (--unseen-repo) or on the other folds of all issues (--folds K), as a table:
+          at each threshold, the share of issues that gets a label and how often that label is right. It is
+          what hls.triage.min-confidence is chosen from (docs/triage.md).""";
   }
 
   @Override
   public int run(List<String> args, Cli cli) throws Exception {
-    if (args.isEmpty()) throw new UsageException("expected train, eval or predict");
+    if (args.isEmpty()) throw new UsageException("expected train, eval, predict or curve");
     String sub = args.remove(0);
     return switch (sub) {
       case "train" -> train(args, cli);
       case "eval" -> eval(args, cli);
       case "predict" -> predict(args, cli);
+      case "curve" -> curve(args, cli);
       default -> throw new UsageException("unknown triage subcommand '" + sub + "'");
     };
   }
@@ -155,6 +162,32 @@ final class TriageCommand implements Command {
         test.isPresent() ? "train/test" : folds.get() + "-fold cross-validation", seconds(started), spec.otherRepoWeight(),
         spec.ownModelWeight(), spec.c());
     cli.out.print(eval.report());
+    return 0;
+  }
+
+  private int curve(List<String> args, Cli cli) throws Exception {
+    Path csv = Cli.takeOption(args, "--csv").map(Path::of).orElseThrow(() -> new UsageException("--csv FILE is required"));
+    boolean unseen = Cli.takeFlag(args, "--unseen-repo");
+    Optional<String> folds = Cli.takeOption(args, "--folds");
+    long seed = (long) number(Cli.takeOption(args, "--seed").orElse("42"), "--seed");
+    int threads = (int) number(Cli.takeOption(args, "--threads").orElse("2"), "--threads");
+    List<Double> thresholds = Cli.takeOption(args, "--thresholds")
+        .map(t -> java.util.Arrays.stream(t.split(",")).map(x -> number(x.strip(), "--thresholds")).toList())
+        .orElse(ConfidenceCurve.THRESHOLDS);
+    TrainingSpec spec = spec(args);
+    Cli.takeOption(args, "--config"); // accepted for symmetry; curve reads no configuration
+    Cli.noMoreArgs(args);
+    if (unseen == folds.isPresent()) throw new UsageException("give exactly one of --unseen-repo or --folds K");
+    TriageTrainer trainer = new TriageTrainer(spec);
+    long started = System.nanoTime();
+    List<LabelledIssue> issues = IssueCsv.read(csv);
+    List<ConfidenceCurve.Prediction> predictions = unseen
+        ? ConfidenceCurve.unseenRepository(trainer, issues, threads)
+        : ConfidenceCurve.kFold(trainer, issues, (int) number(folds.get(), "--folds"), seed, threads);
+    cli.out.print(ConfidenceCurve.table(ConfidenceCurve.curve(predictions, thresholds)));
+    cli.out.printf(Locale.ROOT, "%d held-out predictions of the default model (%s) in %.1f s%n", predictions.size(),
+        unseen ? "each repository scored by a model trained on the others" : folds.get() + "-fold over all issues, seed " + seed,
+        seconds(started));
     return 0;
   }
 

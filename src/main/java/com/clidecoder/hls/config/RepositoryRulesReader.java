@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /** Reads and validates {@code hls.repositories}. */
 final class RepositoryRulesReader {
   // GitHub owners: letters, digits, hyphens; repository names add dots and underscores.
-  private static final Pattern NAME =
+  static final Pattern NAME =
       Pattern.compile("\\*|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/(?:\\*|[A-Za-z0-9._-]{1,100})");
   private static final Set<String> KEYS =
       Set.of("name", "enabled", "events", "labels", "comments", "analyze");

@@ -47,9 +47,7 @@ public final class IntakePolicy {
       return new Ignore("event type " + eventType + " is not handled");
     }
     JsonNode fullName = document.root().path("repository").path("full_name");
-    if (!fullName.isTextual() || fullName.asText().isBlank()) {
-      return new Reject("payload has no repository.full_name");
-    }
+    if (!fullName.isTextual() || fullName.asText().isBlank()) return new Reject(missingRepository(eventType, document));
     String repository = fullName.asText();
     Optional<RepositoryRule> rule = config.repositories().match(repository);
     if (rule.isEmpty()) return new Ignore("repository " + repository + " is not configured");
@@ -73,5 +71,18 @@ public final class IntakePolicy {
     boolean opening = (eventType.equals("issues") || eventType.equals("pull_request"))
         && action != null && OPENING_ACTIONS.contains(action);
     return opening ? OPENED : OTHER;
+  }
+
+  /**
+   * One line that says what is missing and how to fix it: GitHub always sends the repository, so the
+   * usual sender is a hand-written test (the seed document's curl has none).
+   */
+  private static String missingRepository(String eventType, DeliveryParser.Document document) {
+    JsonNode repository = document.root().path("repository");
+    String what = repository.isMissingNode() ? "has no \"repository\" object"
+        : !repository.isObject() ? "has a \"repository\" that is not an object"
+        : "has no text \"repository.full_name\"";
+    return "the " + eventType + " payload " + what + ": GitHub sends one with every repository event; a hand-written"
+        + " test must add \"repository\":{\"full_name\":\"OWNER/REPO\"} (see README, Test the event flow)";
   }
 }

@@ -78,11 +78,11 @@ public final class CrossValidation {
     return out;
   }
 
-  private interface Job<T> {
+  interface Job<T> {
     void accept(T item) throws Exception;
   }
 
-  private static <T> void run(int threads, List<T> items, Job<T> job) {
+  static <T> void run(int threads, List<T> items, Job<T> job) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
     try {
       List<Future<?>> futures = new ArrayList<>();

@@ -71,6 +71,23 @@ class TriageCommandTest {
   }
 
   @Test
+  void curvePrintsCoverageAndAccuracyAtEachThresholdForHeldOutDefaultModelPredictions(@TempDir Path dir) throws Exception {
+    Path csv = csv(dir, 10, 5);
+    Run unseen = run(Map.of(), "triage", "curve", "--csv", csv.toString(), "--unseen-repo", "--thresholds", "0,0.5,0.99");
+    assertEquals(0, unseen.status(), unseen.err());
+    assertTrue(unseen.out().contains("| min-confidence | issues labelled | labels right |"), unseen.out());
+    assertTrue(unseen.out().contains("| 0.00 | 100% (60 of 60) | "), unseen.out());
+    assertTrue(Pattern.compile("(?m)^\\| 0\\.50 \\| \\d+% \\(\\d+ of 60\\) \\|").matcher(unseen.out()).find(), unseen.out());
+    assertTrue(unseen.out().contains("60 held-out predictions of the default model (each repository scored by a model trained on the others)"), unseen.out());
+
+    Run folds = run(Map.of(), "triage", "curve", "--csv", csv.toString(), "--folds", "3");
+    assertEquals(0, folds.status(), folds.err());
+    assertTrue(folds.out().contains("| 0.60 | ") && folds.out().contains("3-fold over all issues, seed 42"), folds.out());
+
+    assertEquals(2, run(Map.of(), "triage", "curve", "--csv", csv.toString(), "--unseen-repo", "--folds", "3").status());
+  }
+
+  @Test
   void evalWithFoldsNeedsOnlyTheTrainingSet(@TempDir Path dir) throws Exception {
     Run r = run(Map.of(), "triage", "eval", "--train", csv(dir, 10, 3).toString(), "--folds", "3");
     assertEquals(0, r.status(), r.err());
