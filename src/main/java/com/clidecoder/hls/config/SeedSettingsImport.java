@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Turns the seed's {@code config/settings.yaml} into an HLS HOCON file (docs/migration-settings.md has
+ * Turns the seed's {@code config/settings.yaml} into an HLS HOCON file (docs/migration.md ("settings.yaml to HOCON") has
  * the table). A secret's value is never written: each secret becomes a {@code ${?ENV}} substitution and
  * a note saying which variable to set. Keys HLS has no counterpart for are carried as comments.
  */
