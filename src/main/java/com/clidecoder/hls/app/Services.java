@@ -50,7 +50,7 @@ record Services(
         new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
         new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
         new MetricsRoute(current, metrics, stats, jdbc, clock).route(),
-        new DashboardRoute(current).route());
+        new DashboardRoute(current, Version.current(), clock.instant(), clock).route());
   }
 
   /** Called after a commit that queued events: the pipeline claims now instead of at its next poll. */
