@@ -8,7 +8,10 @@
   const STATUSES = ["pending", "processing", "retry", "completed", "failed", "skipped"];
   let chart = null;
   let timer = null;
+  const PAGE_SIZE = 25;
   const open = new Set(); // event ids whose detail row is expanded
+  const view = { status: "", repo: "", cursor: null, back: [], next: null }; // filters and paging of the event list
+  const repos = new Set(); // repositories seen, offered in the filter
 
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
@@ -28,6 +31,8 @@
   async function getJson(path) {
     const r = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
     const body = await r.json().catch(() => ({}));
+    // The login cookie expired or the token changed: the login form says so and lets one back in.
+    if (r.status === 401) window.location.assign("login");
     if (!r.ok) throw new Error(path + ": " + (body.reason || "HTTP " + r.status));
     return body;
   }
@@ -62,6 +67,11 @@
     box.setAttribute("data-status", h.status || "unknown");
     // Every field /health reports (database, analysis, rate limits...) is shown as it comes.
     box.textContent = Object.entries(h).map(([k, v]) => k + ": " + (typeof v === "object" ? JSON.stringify(v) : v)).join(" · ");
+  }
+
+  function renderInfo(i) {
+    document.getElementById("info").textContent = "version " + i.version + " · up " + age(i.uptime_seconds) +
+      " · GitHub: " + i.github + " · analyst: " + i.analyst + (i.model ? " (" + i.model + ")" : "");
   }
 
   function renderQueue(s) {
@@ -124,20 +134,74 @@
     body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colSpan: 6 }, "no failed events"))]));
   }
 
+  // A link only to GitHub over https: a payload cannot make the page link anywhere else.
+  function link(url, text) {
+    return typeof url === "string" && url.startsWith("https://")
+      ? el("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text) : text;
+  }
+
+  function subject(e) {
+    const ref = e.number != null ? "#" + e.number : "";
+    return el("td", { class: "subject" }, link(e.url, ref || (e.url ? "link" : "")), e.title ? " " + e.title : "");
+  }
+
+  function decision(d) {
+    const outcome = (d && d.outcome) || "not analysed";
+    return el("span", { class: "decision " + outcome.replace(" ", "-"), "data-outcome": outcome }, (d && d.text) || outcome);
+  }
+
   function renderRecent(page) {
     const body = document.querySelector("#recent tbody");
     const rows = [];
     for (const e of page.events) {
+      repos.add(e.repository);
       rows.push(el("tr", { "data-id": e.id },
         el("td", {}, e.id), el("td", {}, e.created_at.replace("T", " ").replace("Z", "")), el("td", {}, e.repository),
-        el("td", {}, e.event_type + (e.action ? "." + e.action : "")),
+        el("td", {}, e.event_type + (e.action ? "." + e.action : "")), subject(e),
         el("td", { class: "status " + e.status }, e.status),
-        el("td", { class: "summary" }, e.summary || e.error_message || ""), labels(e.labels),
-        el("td", {}, el("button", { type: "button", onclick: () => toggle(e.id) }, open.has(e.id) ? "Hide" : "Details"))));
-      if (open.has(e.id)) rows.push(el("tr", { class: "detail", id: "detail-" + e.id }, el("td", { colSpan: 8 }, "loading…")));
+        el("td", { class: "decision" }, decision(e.decision), e.summary ? el("div", { class: "summary" }, e.summary) : "",
+          e.error_message ? el("div", { class: "error" }, e.error_message) : ""),
+        labels(e.labels),
+        el("td", {}, el("button", { type: "button", class: "details", onclick: () => toggle(e.id) }, open.has(e.id) ? "Hide" : "Details"))));
+      if (open.has(e.id)) rows.push(el("tr", { class: "detail", id: "detail-" + e.id }, el("td", { colSpan: 9 }, "loading…")));
     }
-    body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colSpan: 8 }, "no events yet"))]));
+    body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colSpan: 9 }, "no events match"))]));
+    view.next = page.next_before_id;
+    document.getElementById("page-older").disabled = view.next == null;
+    document.getElementById("page-newer").disabled = view.cursor == null;
+    document.getElementById("page-info").textContent = "page " + (view.back.length + 1);
+    document.getElementById("repos").replaceChildren(...[...repos].sort().map(r => el("option", { value: r })));
     for (const id of open) loadDetail(id);
+  }
+
+  function eventsPath() {
+    const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (view.status) q.set("status", view.status);
+    if (view.repo) q.set("repo", view.repo);
+    if (view.cursor != null) q.set("before_id", String(view.cursor));
+    return "api/events?" + q.toString();
+  }
+
+  function applyFilters(ev) {
+    ev.preventDefault();
+    view.status = document.getElementById("filter-status").value;
+    view.repo = document.getElementById("filter-repo").value.trim();
+    view.cursor = null;
+    view.back = [];
+    refresh();
+  }
+
+  function older() {
+    if (view.next == null) return;
+    view.back.push(view.cursor);
+    view.cursor = view.next;
+    refresh();
+  }
+
+  function newer() {
+    if (!view.back.length) return;
+    view.cursor = view.back.pop();
+    refresh();
   }
 
   async function loadDetail(id) {
@@ -147,7 +211,8 @@
       const d = await getJson("api/events/" + id);
       const p = d.payload_summary || {};
       const parts = [el("div", {}, (p.title || "(no title)") + (p.number != null ? " #" + p.number : "") +
-        (p.sender ? " by " + p.sender : "") + " ", p.url ? el("a", { href: p.url, rel: "noopener noreferrer", target: "_blank" }, p.url) : "")];
+        (p.sender ? " by " + p.sender : "") + " ", p.url ? link(p.url, p.url) : ""),
+        el("div", { class: "decision" }, "decision: ", decision(d.decision))];
       for (const a of d.analyses) {
         parts.push(el("div", {}, "analysis (" + a.provider + (a.model ? " " + a.model : "") + "): priority " + (a.priority || "-") +
           ", confidence " + (a.confidence ?? "-") + ", $" + a.cost_usd.toFixed(4)));
@@ -158,7 +223,6 @@
           (a.reason ? " — " + a.reason : "")));
         if (a.kind === "comment" && a.request && typeof a.request.body === "string") parts.push(el("pre", {}, a.request.body));
       }
-      if (!d.analyses.length && !d.actions.length) parts.push(el("div", {}, "not analysed"));
       row.firstChild.replaceChildren(...parts);
     } catch (err) {
       row.firstChild.textContent = err.message;
@@ -199,7 +263,8 @@
       load("stats", renderQueue),
       load("api/daily?days=30", renderChart),
       load("api/events?status=failed&limit=50", renderFailed),
-      load("api/events?limit=25", renderRecent),
+      load("api/info", renderInfo),
+      load(eventsPath(), renderRecent),
     ]);
     showError(errors.join("; "));
     document.getElementById("updated").textContent = new Date().toLocaleTimeString();
@@ -213,6 +278,9 @@
     t.value = sessionStorage.getItem("hls-admin-token") || "";
     t.addEventListener("change", () => sessionStorage.setItem("hls-admin-token", t.value.trim()));
     document.getElementById("retry-all").addEventListener("click", retryAll);
+    document.getElementById("filters").addEventListener("submit", applyFilters);
+    document.getElementById("page-older").addEventListener("click", older);
+    document.getElementById("page-newer").addEventListener("click", newer);
     refresh();
   });
 })();

@@ -38,7 +38,21 @@ final class EventJson {
     m.put("error_message", r.errorMessage().orElse(null));
     m.put("summary", r.summary().orElse(null));
     m.put("labels", r.labels());
+    m.put("title", r.subject().title().orElse(null));
+    m.put("number", r.subject().number().orElse(null));
+    m.put("url", r.subject().url().orElse(githubLink(r.eventType(), r.repository(), r.subject().number().orElse(null))));
+    m.put("decision", DecisionJson.of(r));
     return m;
+  }
+
+  /**
+   * A link built from repository and number when the payload carries none, for issue and pull request
+   * events only (a workflow run's number is not an issue's); {@code /issues/N} serves pull requests too.
+   */
+  static String githubLink(String eventType, String repository, Long number) {
+    boolean thread = eventType != null && (eventType.startsWith("issue") || eventType.startsWith("pull_request"));
+    if (!thread || number == null || repository == null || !repository.contains("/")) return null;
+    return "https://github.com/" + repository + "/issues/" + number;
   }
 
   static Map<String, Object> page(EventViews.Page p) {
@@ -50,9 +64,13 @@ final class EventJson {
 
   static Map<String, Object> detail(EventViews.Detail d) {
     Map<String, Object> m = row(d.event());
-    m.put("payload_summary", payloadSummary(d.payloadJson()));
+    Map<String, Object> summary = payloadSummary(d.payloadJson());
+    if (summary.get("url") == null) summary.put("url", githubLink(d.event().eventType(), d.event().repository(), (Long) summary.get("number")));
+    m.put("payload_summary", summary);
     m.put("analyses", d.analyses().stream().map(EventJson::analysis).toList());
-    m.put("actions", d.actions().stream().map(EventJson::action).toList());
+    List<Map<String, Object>> actions = d.actions().stream().map(EventJson::action).toList();
+    m.put("actions", actions);
+    m.put("decision", DecisionJson.of(d, actions));
     return m;
   }
 

@@ -59,7 +59,7 @@ record Services(
         new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
         new MetricsRoute(current, metrics, stats, new Retention(db),
             () -> pipelineHealth().thenApply(HealthRoute.PipelineHealth::pausedBecause), jdbc, clock).route(),
-        new DashboardRoute(current).route());
+        new DashboardRoute(current, Version.current(), clock.instant(), clock).route());
   }
 
   /** Called after a commit that queued events: the pipeline claims now instead of at its next poll. */

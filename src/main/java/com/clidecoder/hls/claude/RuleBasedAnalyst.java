@@ -102,7 +102,7 @@ public final class RuleBasedAnalyst implements OfflineAnalyst {
     String why = String.format(Locale.ROOT, "the embedded classifier leans to '%s' with confidence %.2f, below"
         + " hls.triage.min-confidence %.2f", type, confidence, minConfidence);
     // No comment either: "I am not sure" on an issue is noise; the stored summary records the abstention.
-    return new Analysis(ref + ": no label applied (offline classifier abstained: " + why + ").", List.of(), "",
+    return new Analysis(ref + ": no label applied (" + Analysis.ABSTAINED + why + ").", List.of(), "",
         Priority.LOW, confidence);
   }
 

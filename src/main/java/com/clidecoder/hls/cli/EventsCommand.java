@@ -29,8 +29,10 @@ final class EventsCommand extends OperatorCommand {
         list: newest first (GET /api/events). S is one of pending, processing, retry, completed, failed,
         skipped; N is 1..500 (default 50). When more events match, the last line says which
         --before-id shows the next page.
-        show: one event with its payload summary (title, number, sender, link), every analysis
-        (summary, labels, comment, cost) and every GitHub action taken (GET /api/events/ID).""";
+        show: one event with its payload summary (title, number, sender, link), what HLS decided (the
+        labels and comment it planned, with each action's status and dry run, or that the analysis
+        abstained and why), every analysis (summary, labels, comment, cost) and every GitHub action
+        (GET /api/events/ID).""";
   }
 
   @Override
@@ -115,7 +117,8 @@ final class EventsCommand extends OperatorCommand {
         new String[] {"created", Text.text(e.path("created_at"))},
         new String[] {"started", Text.text(e.path("started_at"))},
         new String[] {"completed", Text.text(e.path("completed_at"))},
-        new String[] {"error", Text.text(e.path("error_message"))})));
+        new String[] {"error", Text.text(e.path("error_message"))},
+        new String[] {"decision", Text.text(e.path("decision").path("text"))})));
     cli.out.println("Analyses (" + e.path("analyses").size() + ")");
     for (JsonNode a : e.path("analyses")) {
       cli.out.println("  - " + a.path("provider").asText() + " " + Text.text(a.path("model")) + " at " + a.path("created_at").asText()

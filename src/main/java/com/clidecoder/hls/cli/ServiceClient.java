@@ -67,8 +67,12 @@ final class ServiceClient {
     return config;
   }
 
+  /** A read: carries the read token (else the admin token) when one is configured, so HLS_URL may go through nginx. */
   Reply get(String pathAndQuery) {
-    return send(HttpRequest.newBuilder(uri(pathAndQuery)).GET());
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).GET();
+    config.api().readToken().or(() -> config.admin().token()).map(Secret::reveal)
+        .ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return send(b);
   }
 
   /** A management call: carries {@code Authorization: Bearer} when an admin token is configured. */

@@ -32,13 +32,14 @@ public final class ConfigLoader {
           "ANTHROPIC_BASE_URL", "hls.claude.api-url",
           "ANTHROPIC_API_KEY", "hls.claude.api-key",
           "HLS_ADMIN_TOKEN", "hls.admin.token",
-          "HLS_SPOOL_DIR", "hls.spool.dir");
+          "HLS_SPOOL_DIR", "hls.spool.dir",
+          "HLS_READ_TOKEN", "hls.api.read-token");
 
   /** Origin description of values taken from the environment, so problems can say where they came from. */
   static final String ENV_ORIGIN = "environment variable ";
 
   static final List<String> SECRET_KEYS =
-      List.of("github.token", "github.webhook-secret", "claude.api-key", "admin.token");
+      List.of("github.token", "github.webhook-secret", "claude.api-key", "admin.token", "api.read-token");
 
   /** The validated config plus the merged HOCON it came from (pekko settings included). */
   public record Loaded(HlsConfig hls, Config merged) {

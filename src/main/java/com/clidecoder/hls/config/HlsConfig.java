@@ -107,7 +107,8 @@ public record HlsConfig(
 
   public record Admin(Optional<Secret> token) {}
 
-  public record Api(boolean publicRead) {}
+  /** Read routes: open to everyone ({@code publicRead}), or to holders of the read or admin token. */
+  public record Api(boolean publicRead, Optional<Secret> readToken) {}
 
   public record Features(boolean signatureValidation) {}
 

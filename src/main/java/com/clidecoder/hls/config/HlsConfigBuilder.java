@@ -31,7 +31,7 @@ final class HlsConfigBuilder {
         workers(hls.section("workers")),
         analysis(hls),
         new HlsConfig.Admin(hls.section("admin").secret("token")),
-        new HlsConfig.Api(hls.section("api").bool("public-read", false)),
+        new HlsConfig.Api(hls.section("api").bool("public-read", false), hls.section("api").secret("read-token")),
         new HlsConfig.Features(hls.section("features").bool("signature-validation", true)),
         logging(hls.section("logging")),
         triage(hls.section("triage")),

@@ -2,6 +2,7 @@ package com.clidecoder.hls.store;
 
 import com.clidecoder.hls.domain.EventStatus;
 import com.clidecoder.hls.domain.Json;
+import com.clidecoder.hls.store.EventViews.ActionBrief;
 import com.clidecoder.hls.store.EventViews.ActionRow;
 import com.clidecoder.hls.store.EventViews.AnalysisRow;
 import com.clidecoder.hls.store.EventViews.Day;
@@ -12,8 +13,10 @@ import com.clidecoder.hls.store.EventViews.PurgeProgress;
 import com.clidecoder.hls.store.EventViews.Retry;
 import com.clidecoder.hls.store.EventViews.RetryOutcome;
 import com.clidecoder.hls.store.EventViews.Row;
+import com.clidecoder.hls.store.EventViews.Subject;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +42,15 @@ public final class EventQueries {
           + " e.created_at, e.scheduled_at, e.started_at, e.completed_at, e.error_message,"
           + " (SELECT a.summary FROM claude_analyses a WHERE a.event_id = e.id ORDER BY a.id DESC LIMIT 1) AS summary,"
           + " (SELECT a.labels_json FROM claude_analyses a WHERE a.event_id = e.id ORDER BY a.id DESC LIMIT 1)"
-          + " AS labels_json";
+          + " AS labels_json,"
+          + " (SELECT group_concat(g.kind || ':' || g.status || ':' || g.dry_run, ',') FROM"
+          + " (SELECT kind, status, dry_run FROM github_actions WHERE event_id = e.id ORDER BY id) g) AS action_states,"
+          // One parse of the payload per listed row; a review's own link beats its pull request's.
+          + " CASE WHEN json_valid(e.payload_json) THEN json_extract(e.payload_json,"
+          + " '$.issue.title', '$.pull_request.title', '$.workflow_run.name', '$.discussion.title',"
+          + " '$.issue.number', '$.pull_request.number', '$.discussion.number',"
+          + " '$.review.html_url', '$.issue.html_url', '$.pull_request.html_url', '$.workflow_run.html_url',"
+          + " '$.discussion.html_url') END AS subject_json";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private final Database db;
@@ -200,7 +211,45 @@ public final class EventQueries {
         instant(rs, "completed_at"),
         Optional.ofNullable(rs.getString("error_message")),
         Optional.ofNullable(rs.getString("summary")),
-        labels(rs.getString("labels_json")));
+        labels(rs.getString("labels_json")),
+        briefs(rs.getString("action_states")),
+        subject(rs.getString("subject_json")));
+  }
+
+  /** The first title, number and link of the paths {@link #ROW_COLUMNS} extracts, in that order. */
+  private static Subject subject(String extracted) {
+    if (extracted == null) return Subject.NONE;
+    try {
+      JsonNode v = Json.MAPPER.readTree(extracted);
+      return new Subject(firstText(v, 0, 4), firstNumber(v, 4, 7), firstText(v, 7, 12));
+    } catch (JsonProcessingException e) {
+      return Subject.NONE;
+    }
+  }
+
+  private static Optional<String> firstText(JsonNode values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (values.path(i).isTextual()) return Optional.of(values.path(i).asText());
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Long> firstNumber(JsonNode values, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (values.path(i).isIntegralNumber()) return Optional.of(values.path(i).asLong());
+    }
+    return Optional.empty();
+  }
+
+  /** {@code kind:status:dry_run,...} as the list query folds it; kinds and statuses are plain words. */
+  private static List<ActionBrief> briefs(String folded) {
+    if (folded == null || folded.isEmpty()) return List.of();
+    List<ActionBrief> out = new ArrayList<>();
+    for (String one : folded.split(",")) {
+      String[] parts = one.split(":", 3);
+      if (parts.length == 3) out.add(new ActionBrief(parts[0], parts[1], !parts[2].equals("0")));
+    }
+    return out;
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

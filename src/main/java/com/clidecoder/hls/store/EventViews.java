@@ -28,8 +28,8 @@ public final class EventViews {
   }
 
   /**
-   * One stored event with the summary and labels of its latest analysis (empty when not analysed).
-   * Timestamps the event has not reached yet are empty.
+   * One stored event with the summary and labels of its latest analysis (empty when not analysed) and
+   * the state of each GitHub action planned for it. Timestamps the event has not reached yet are empty.
    */
   public record Row(
       long id,
@@ -46,7 +46,17 @@ public final class EventViews {
       Optional<Instant> completedAt,
       Optional<String> errorMessage,
       Optional<String> summary,
-      List<String> labels) {}
+      List<String> labels,
+      List<ActionBrief> actions,
+      Subject subject) {}
+
+  /** What the delivery is about, from its payload: title, issue or pull request number, GitHub link. */
+  public record Subject(Optional<String> title, Optional<Long> number, Optional<String> url) {
+    public static final Subject NONE = new Subject(Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /** One {@code github_actions} row of a listed event, without its request: enough to say what was planned. */
+  public record ActionBrief(String kind, String status, boolean dryRun) {}
 
   /** A page of rows; {@code nextBeforeId} asks for the page after it, empty on the last page. */
   public record Page(List<Row> events, Optional<Long> nextBeforeId) {}

@@ -62,7 +62,8 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
 
         String recent = browser.findElement(By.id("recent")).getText();
-        assertTrue(recent.contains("octo/web"), recent);
+        assertTrue(recent.contains("octo/web"), recent + " banner: " + browser.findElement(By.id("banner")).getText()
+            + " console: " + browser.manage().logs().get(LogType.BROWSER).getAll());
         assertTrue(recent.contains("The dark mode setting is not persisted"), recent);
         assertTrue(recent.contains("bug") && recent.contains("ui"), recent);
         String failedTable = browser.findElement(By.id("failed")).getText();
