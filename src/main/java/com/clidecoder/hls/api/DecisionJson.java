@@ -28,36 +28,42 @@ final class DecisionJson {
 
   /** For a listed event: its latest analysis's summary and labels, and its actions' states. */
   static Map<String, Object> of(EventViews.Row r) {
-    boolean labelled = r.actions().stream().anyMatch(a -> a.kind().equals("label"));
-    List<String> steps = r.actions().stream().map(a -> a.kind() + " " + a.status()).toList();
-    boolean dryRun = r.actions().stream().anyMatch(EventViews.ActionBrief::dryRun);
-    boolean comment = r.actions().stream().anyMatch(a -> a.kind().equals("comment"));
-    return decide(r.status(), r.summary(), r.labels(), labelled ? r.labels() : List.of(), comment, dryRun, steps);
+    return decide(r.status(), r.summary(), r.labels(), r.actions());
   }
 
-  /** For one event in full: the labels and comment its actions carried, and its newest analysis. */
+  /** For one event in full: the same, from its newest analysis and the actions as {@code actions} shows them. */
   static Map<String, Object> of(EventViews.Detail d, List<Map<String, Object>> actions) {
     Optional<EventViews.AnalysisRow> latest = d.analyses().isEmpty()
         ? Optional.empty() : Optional.of(d.analyses().get(d.analyses().size() - 1));
-    Set<String> labels = new LinkedHashSet<>();
+    List<EventViews.ActionBrief> briefs = new ArrayList<>();
+    for (int i = 0; i < d.actions().size(); i++) {
+      EventViews.ActionRow a = d.actions().get(i);
+      List<String> labels = new ArrayList<>();
+      if (actions.get(i).get("request") instanceof JsonNode request) {
+        request.path("labels").forEach(l -> labels.add(l.asText()));
+      }
+      briefs.add(new EventViews.ActionBrief(a.kind(), a.status(), a.dryRun(), List.copyOf(labels), a.reason()));
+    }
+    return decide(d.event().status(), latest.flatMap(EventViews.AnalysisRow::summary),
+        latest.map(EventViews.AnalysisRow::labels).orElse(List.of()), briefs);
+  }
+
+  /**
+   * The labels planned are those a label action carried: the policy may have refused some or all of
+   * the proposed ones (its reason is in the step), and a refused label is not shown as planned.
+   */
+  private static Map<String, Object> decide(EventStatus status, Optional<String> summary, List<String> proposed,
+      List<EventViews.ActionBrief> actions) {
+    Set<String> plannedLabels = new LinkedHashSet<>();
     boolean comment = false;
     boolean dryRun = false;
     List<String> steps = new ArrayList<>();
-    for (int i = 0; i < d.actions().size(); i++) {
-      EventViews.ActionRow a = d.actions().get(i);
+    for (EventViews.ActionBrief a : actions) {
       dryRun |= a.dryRun();
       comment |= a.kind().equals("comment");
+      if (a.kind().equals("label")) plannedLabels.addAll(a.labels());
       steps.add(a.kind() + " " + a.status() + a.reason().map(why -> " (" + why + ")").orElse(""));
-      if (a.kind().equals("label") && actions.get(i).get("request") instanceof JsonNode request) {
-        request.path("labels").forEach(l -> labels.add(l.asText()));
-      }
     }
-    return decide(d.event().status(), latest.flatMap(EventViews.AnalysisRow::summary),
-        latest.map(EventViews.AnalysisRow::labels).orElse(List.of()), List.copyOf(labels), comment, dryRun, steps);
-  }
-
-  private static Map<String, Object> decide(EventStatus status, Optional<String> summary, List<String> proposed,
-      List<String> plannedLabels, boolean comment, boolean dryRun, List<String> steps) {
     Map<String, Object> m = new LinkedHashMap<>();
     Optional<String> abstention = summary.flatMap(Analysis::abstentionIn);
     String outcome;
@@ -88,7 +94,7 @@ final class DecisionJson {
     }
     m.put("outcome", outcome);
     m.put("reason", reason);
-    m.put("labels", plannedLabels);
+    m.put("labels", List.copyOf(plannedLabels));
     m.put("comment", comment);
     m.put("dry_run", dryRun);
     m.put("text", text);

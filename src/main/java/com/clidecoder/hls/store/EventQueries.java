@@ -43,8 +43,12 @@ public final class EventQueries {
           + " (SELECT a.summary FROM claude_analyses a WHERE a.event_id = e.id ORDER BY a.id DESC LIMIT 1) AS summary,"
           + " (SELECT a.labels_json FROM claude_analyses a WHERE a.event_id = e.id ORDER BY a.id DESC LIMIT 1)"
           + " AS labels_json,"
-          + " (SELECT group_concat(g.kind || ':' || g.status || ':' || g.dry_run, ',') FROM"
-          + " (SELECT kind, status, dry_run FROM github_actions WHERE event_id = e.id ORDER BY id) g) AS action_states,"
+          // As JSON: a label name may hold any character; labels are those the action sent.
+          + " (SELECT json_group_array(json_object('kind', g.kind, 'status', g.status, 'dry_run', g.dry_run,"
+          + " 'reason', g.reason, 'labels', json(CASE WHEN json_valid(g.request_json)"
+          + " THEN json_extract(g.request_json, '$.labels') END))) FROM"
+          + " (SELECT kind, status, dry_run, reason, request_json FROM github_actions WHERE event_id = e.id ORDER BY id) g)"
+          + " AS action_states,"
           // One parse of the payload per listed row; a review's own link beats its pull request's.
           + " CASE WHEN json_valid(e.payload_json) THEN json_extract(e.payload_json,"
           + " '$.issue.title', '$.pull_request.title', '$.workflow_run.name', '$.discussion.title',"
@@ -241,13 +245,20 @@ public final class EventQueries {
     return Optional.empty();
   }
 
-  /** {@code kind:status:dry_run,...} as the list query folds it; kinds and statuses are plain words. */
-  private static List<ActionBrief> briefs(String folded) {
-    if (folded == null || folded.isEmpty()) return List.of();
+  /** The JSON array of {@code {kind, status, dry_run, reason, labels}} the list query builds. */
+  private static List<ActionBrief> briefs(String json) {
+    if (json == null || json.isEmpty()) return List.of();
     List<ActionBrief> out = new ArrayList<>();
-    for (String one : folded.split(",")) {
-      String[] parts = one.split(":", 3);
-      if (parts.length == 3) out.add(new ActionBrief(parts[0], parts[1], !parts[2].equals("0")));
+    try {
+      for (JsonNode a : Json.MAPPER.readTree(json)) {
+        List<String> labels = new ArrayList<>();
+        a.path("labels").forEach(l -> labels.add(l.asText()));
+        JsonNode reason = a.path("reason");
+        out.add(new ActionBrief(a.path("kind").asText(), a.path("status").asText(), a.path("dry_run").asInt() != 0,
+            List.copyOf(labels), reason.isTextual() ? Optional.of(reason.asText()) : Optional.empty()));
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the list query built invalid JSON for the actions: " + e.getOriginalMessage(), e);
     }
     return out;
   }

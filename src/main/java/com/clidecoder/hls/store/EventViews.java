@@ -56,7 +56,7 @@ public final class EventViews {
   }
 
   /** One {@code github_actions} row of a listed event, without its request: enough to say what was planned. */
-  public record ActionBrief(String kind, String status, boolean dryRun) {}
+  public record ActionBrief(String kind, String status, boolean dryRun, List<String> labels, Optional<String> reason) {}
 
   /** A page of rows; {@code nextBeforeId} asks for the page after it, empty on the last page. */
   public record Page(List<Row> events, Optional<Long> nextBeforeId) {}
