@@ -23,17 +23,17 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
   /** Environment variables that override config keys; they win over the file. */
   public static final Map<String, String> ENV_KEYS =
-      Map.of(
-          "HLS_PORT", "hls.server.port",
-          "HLS_DATABASE", "hls.database.path",
-          "GITHUB_API_URL", "hls.github.api-url",
-          "GITHUB_TOKEN", "hls.github.token",
-          "HLS_WEBHOOK_SECRET", "hls.github.webhook-secret",
-          "ANTHROPIC_BASE_URL", "hls.claude.api-url",
-          "ANTHROPIC_API_KEY", "hls.claude.api-key",
-          "HLS_ADMIN_TOKEN", "hls.admin.token",
-          "HLS_SPOOL_DIR", "hls.spool.dir",
-          "HLS_READ_TOKEN", "hls.api.read-token");
+      Map.ofEntries(
+          Map.entry("HLS_PORT", "hls.server.port"),
+          Map.entry("HLS_DATABASE", "hls.database.path"),
+          Map.entry("GITHUB_API_URL", "hls.github.api-url"),
+          Map.entry("GITHUB_TOKEN", "hls.github.token"),
+          Map.entry("HLS_WEBHOOK_SECRET", "hls.github.webhook-secret"),
+          Map.entry("ANTHROPIC_BASE_URL", "hls.claude.api-url"),
+          Map.entry("ANTHROPIC_API_KEY", "hls.claude.api-key"),
+          Map.entry("HLS_ADMIN_TOKEN", "hls.admin.token"),
+          Map.entry("HLS_SPOOL_DIR", "hls.spool.dir"),
+          Map.entry("HLS_READ_TOKEN", "hls.api.read-token"));
 
   /** Origin description of values taken from the environment, so problems can say where they came from. */
   static final String ENV_ORIGIN = "environment variable ";
