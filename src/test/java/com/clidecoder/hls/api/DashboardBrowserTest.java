@@ -94,6 +94,85 @@ class DashboardBrowserTest {
     }
   }
 
+  /**
+   * Issue 11.6: the header names version, uptime and modes; each row links its issue on GitHub and says
+   * what was decided (planned in dry run, or abstained); the status and repository filters and the
+   * pages walk the list, from events the embedded defaults really analysed.
+   */
+  @Test
+  void pageShowsModesDecisionsAndLinksAndFiltersAndPagesTheList(@TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): skipping the browser test");
+    String hocon = """
+        hls.workers.poll-interval = 200ms
+        hls.repositories = [
+          { name = "octo-org/app", labels { auto-apply = true, allowed = [bug] } }
+          { name = "*" }
+        ]""";
+    try (RunningService svc = new RunningService(dir.resolve("service"), hocon)) {
+      Instant t = Instant.now().minus(Duration.ofHours(2));
+      for (int n = 1; n <= 27; n++) svc.seed.completed(svc.seed.heldIssue("octo/bulk", n, "Bulk " + n, t), t);
+      long crash = svc.deliverIssue("crash-1", "octo-org/app", 41, "App crashes with NullPointerException on startup",
+          "Since 2.3.0 the app crashes right after launch: java.lang.NullPointerException at Main.start(Main.java:42).");
+      long typo = svc.deliverIssue("typo-1", "octo-org/docs-site", 57, "Spelling error in the README",
+          "The second paragraph says \"recieve\" instead of \"receive\".");
+      svc.awaitCompleted(crash);
+      svc.awaitCompleted(typo);
+
+      WebDriver browser = chromium(dir.resolve("profile"));
+      try {
+        browser.get(svc.url() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-loaded", "true"));
+
+        String info = browser.findElement(By.id("info")).getText();
+        assertTrue(info.contains("version " + com.clidecoder.hls.app.Version.current()) && info.contains(" up ")
+            && info.contains("GitHub: dry-run") && info.contains("analyst: offline"), info);
+
+        WebElement crashRow = browser.findElement(By.cssSelector("#recent tr[data-id='" + crash + "']"));
+        WebElement planned = crashRow.findElement(By.cssSelector("span.decision"));
+        assertEquals("planned", planned.getAttribute("data-outcome"));
+        assertTrue(planned.getText().contains("labels bug") && planned.getText().contains("(dry run)"), planned.getText());
+        WebElement link = crashRow.findElement(By.cssSelector("td.subject a"));
+        assertEquals("https://github.com/octo-org/app/issues/41", link.getAttribute("href"));
+        assertEquals("#41", link.getText());
+        assertTrue(crashRow.getText().contains("App crashes with NullPointerException"), crashRow.getText());
+        WebElement abstained = browser.findElement(By.cssSelector("#recent tr[data-id='" + typo + "'] span.decision"));
+        assertEquals("abstained", abstained.getAttribute("data-outcome"));
+        assertTrue(abstained.getText().contains("no label, no comment"), abstained.getText());
+
+        assertEquals(25, rows(browser), "the first page is full");
+        browser.findElement(By.id("page-older")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "page 2"));
+        wait.until(d -> rows(d) == 4);
+        assertTrue(browser.findElement(By.id("page-older")).getAttribute("disabled") != null, "no page after the last");
+        browser.findElement(By.id("page-newer")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), "page 1"));
+        wait.until(d -> rows(d) == 25);
+
+        browser.findElement(By.id("filter-repo")).sendKeys("octo-org/docs-site");
+        browser.findElement(By.id("filter-apply")).click();
+        wait.until(d -> rows(d) == 1);
+        assertEquals(1, browser.findElements(By.cssSelector("#recent tr[data-id='" + typo + "']")).size());
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByVisibleText("failed");
+        browser.findElement(By.id("filter-apply")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("recent"), "no events match"));
+
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+            .toList();
+        assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "browser console errors");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /** Event rows shown in the recent table (not detail rows, not the "no events match" row). */
+  private static int rows(WebDriver browser) {
+    return browser.findElements(By.cssSelector("#recent tbody tr[data-id]")).size();
+  }
+
   private static WebDriver chromium(Path profile) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());

@@ -3,15 +3,11 @@ package com.clidecoder.hls.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.clidecoder.hls.app.Version;
 import com.clidecoder.hls.testkit.RunningService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DecisionApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
   private RunningService svc;
   private long crash;
   private long typo;
@@ -47,14 +42,14 @@ class DecisionApiTest {
           { name = "octo-org/app", labels { auto-apply = true, allowed = [bug] } }
           { name = "octo-org/docs-site", labels { auto-apply = true, allowed = [documentation] } }
         ]""");
-    crash = deliver("crash-1", "octo-org/app", 41, "App crashes with NullPointerException on startup",
+    crash = svc.deliverIssue("crash-1", "octo-org/app", 41, "App crashes with NullPointerException on startup",
         "Since 2.3.0 the app crashes right after launch. Stack trace: java.lang.NullPointerException at"
             + " com.example.Main.start(Main.java:42). Steps to reproduce: install 2.3.0, launch. Expected: it starts.");
-    typo = deliver("typo-1", "octo-org/docs-site", 57, "Spelling error in the README",
-        "In the README, under \\\"Getting started\\\", the second paragraph says \\\"recieve\\\" instead of \\\"receive\\\".");
-    other = deliver("other-1", "octo-org/docs-site", 58, "Crash when saving a file",
+    typo = svc.deliverIssue("typo-1", "octo-org/docs-site", 57, "Spelling error in the README",
+        "In the README, under \"Getting started\", the second paragraph says \"recieve\" instead of \"receive\".");
+    other = svc.deliverIssue("other-1", "octo-org/docs-site", 58, "Crash when saving a file",
         "The editor crashes with a segmentation fault when I save a file larger than 2 GB. Steps: open, save. Expected: saved.");
-    for (long id : List.of(crash, typo, other)) awaitCompleted(id);
+    for (long id : List.of(crash, typo, other)) svc.awaitCompleted(id);
   }
 
   @AfterAll
@@ -150,33 +145,6 @@ class DecisionApiTest {
     List<Long> out = new ArrayList<>();
     page.path("events").forEach(e -> out.add(e.path("id").asLong()));
     return out;
-  }
-
-  private long deliver(String delivery, String repo, int number, String title, String body) throws Exception {
-    String payload = """
-        {"action":"opened","issue":{"number":%d,"title":"%s","body":"%s","html_url":"https://github.com/%s/issues/%d",
-          "user":{"login":"mona","type":"User"},"labels":[],"state":"open"},
-         "repository":{"full_name":"%s","name":"%s","owner":{"login":"octo-org"}},
-         "sender":{"login":"mona","type":"User"}}""".formatted(number, title, body, repo, number, repo,
-        repo.substring(repo.indexOf('/') + 1));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(svc.url() + "/webhook"))
-        .header("Content-Type", "application/json").header("X-GitHub-Event", "issues")
-        .header("X-GitHub-Delivery", delivery).POST(HttpRequest.BodyPublishers.ofString(payload)).build();
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    assertEquals(202, r.statusCode(), r.body());
-    return json(r).path("id").asLong();
-  }
-
-  private void awaitCompleted(long id) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      JsonNode e = json(svc.get("/api/events/" + id));
-      last = e.path("status").asText();
-      if (last.equals("completed")) return;
-      Thread.sleep(100);
-    }
-    fail("event " + id + " is " + last + " after 30 s");
   }
 
   private static JsonNode json(HttpResponse<String> r) throws Exception {

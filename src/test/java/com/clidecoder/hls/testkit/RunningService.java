@@ -2,8 +2,10 @@ package com.clidecoder.hls.testkit;
 
 import com.clidecoder.hls.app.HlsApp;
 import com.clidecoder.hls.config.ConfigLoader;
+import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.Seed;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -67,6 +69,55 @@ public final class RunningService implements AutoCloseable {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).POST(HttpRequest.BodyPublishers.noBody());
     if (headers.length > 0) b.headers(headers);
     return send(b.build());
+  }
+
+  /**
+   * Delivers an unsigned {@code issues.opened} in GitHub's shape (the fields HLS reads and a few more)
+   * through the webhook route, asserts the 202 and returns the stored id.
+   */
+  public long deliverIssue(String delivery, String repo, int number, String title, String body) {
+    String payload = """
+        {"action":"opened","issue":{"number":%d,"title":%s,"body":%s,"html_url":"https://github.com/%s/issues/%d",
+          "user":{"login":"mona","type":"User"},"labels":[],"state":"open"},
+         "repository":{"full_name":"%s","name":"%s","owner":{"login":"%s"}},
+         "sender":{"login":"mona","type":"User"}}""".formatted(number, quoted(title), quoted(body), repo, number, repo,
+        repo.substring(repo.indexOf('/') + 1), repo.substring(0, repo.indexOf('/')));
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url() + "/webhook"))
+        .header("Content-Type", "application/json").header("X-GitHub-Event", "issues")
+        .header("X-GitHub-Delivery", delivery).POST(HttpRequest.BodyPublishers.ofString(payload)).build());
+    if (r.statusCode() != 202) throw new AssertionError("delivery " + delivery + " answered " + r.statusCode() + ": " + r.body());
+    return json(r.body()).path("id").asLong();
+  }
+
+  /** Waits until {@code GET /api/events/ID} says {@code completed}; fails with the last status after 30 s. */
+  public JsonNode awaitCompleted(long id) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonNode event = json(get("/api/events/" + id).body());
+    while (!event.path("status").asText().equals("completed")) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("event " + id + " is " + event.path("status").asText() + " after 30 s");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      event = json(get("/api/events/" + id).body());
+    }
+    return event;
+  }
+
+  private static String quoted(String text) {
+    return Json.MAPPER.valueToTree(text).toString();
+  }
+
+  private static JsonNode json(String body) {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private HttpResponse<String> send(HttpRequest r) {
