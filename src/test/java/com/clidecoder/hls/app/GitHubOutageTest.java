@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clidecoder.hls.cli.CliHarness;
 import com.clidecoder.hls.domain.EventStatus;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.store.EventStore;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole service against a fake GitHub that refuses the token for a while: the event goes back to
  * the queue, /health says why and since when, no Claude call is made while GitHub refuses, and
- * everything completes by itself once the {@code GET /rate_limit} probe passes.
+ * everything completes by itself once the {@code GET /rate_limit} probe passes; {@code bin/hls monitor}
+ * fails while GitHub refuses and passes after.
  */
 class GitHubOutageTest {
   private static final String TOKEN = "ghp_outage_test_token_for_the_fake_only";
@@ -98,6 +100,9 @@ class GitHubOutageTest {
     assertEquals("2026-12-31T23:59:59Z", paused.path("github_token_expires_at").asText());
     assertFalse(paused.has("analysis_paused_since"), paused.toString());
     awaitStatus(1, EventStatus.PENDING, Duration.ofSeconds(10));
+    CliHarness.Run alarmed = CliHarness.monitor(service.url());
+    assertEquals(1, alarmed.exit(), alarmed.out() + alarmed.err());
+    assertTrue(alarmed.out().contains("GitHub writes paused: GitHub refused the token"), alarmed.out());
 
     int claudeCalls = anthropic.requestCount();
     assertEquals(202, post("d-2", Payloads.issue("acme/app", 2, "opened", "Crash again", "NPE")));
@@ -111,6 +116,8 @@ class GitHubOutageTest {
     awaitStatus(1, EventStatus.COMPLETED, Duration.ofSeconds(20));
     awaitStatus(2, EventStatus.COMPLETED, Duration.ofSeconds(20));
     assertEquals("ok", health().path("status").asText());
+    CliHarness.Run calm = CliHarness.monitor(service.url());
+    assertEquals(0, calm.exit(), calm.out() + calm.err());
     assertEquals(2, anthropic.requestCount(), "one call per event: the returned event reused its analysis");
     assertTrue(github.received().stream().anyMatch(r -> r.path().equals("/rate_limit")), "probed GET /rate_limit");
     assertEquals(1, github.comments("acme/app", 1).size());

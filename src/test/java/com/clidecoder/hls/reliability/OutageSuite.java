@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clidecoder.hls.bench.ServiceProcess;
+import com.clidecoder.hls.cli.CliHarness;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.testkit.FakeAnthropic;
 import com.clidecoder.hls.testkit.FakeGitHub;
@@ -70,12 +71,15 @@ class OutageSuite {
         long anthropicFrom = System.currentTimeMillis();
         anthropicDown.set(true);
         Thread.sleep(OUTAGE_S * 1000L);
+        // The pause begins once the in-call retries (10 s, 20 s) are spent: a short outage never reaches it.
+        CliHarness.Run duringAnthropic = OUTAGE_S >= 45 ? CliHarness.monitor(url(service)) : null;
         anthropicDown.set(false);
         long anthropicTo = System.currentTimeMillis();
         Thread.sleep(15_000);
         long githubFrom = System.currentTimeMillis();
         fakes.github.refuseToken(true);
         Thread.sleep(OUTAGE_S * 1000L);
+        CliHarness.Run duringGitHub = CliHarness.monitor(url(service));
         fakes.github.refuseToken(false);
         long githubTo = System.currentTimeMillis();
         stream.join();
@@ -95,6 +99,7 @@ class OutageSuite {
         }
         long allDone = System.currentTimeMillis();
         Thread.sleep(2000);
+        CliHarness.Run after = CliHarness.monitor(url(service));
         health.stop();
         service.stop();
 
@@ -116,6 +121,13 @@ class OutageSuite {
             "/health degraded during the Anthropic outage: " + health.summary());
         assertTrue(health.sawGitHubPausedWithin(githubFrom, githubTo), "/health github paused: " + health.summary());
         assertEquals("ok", health.last(), "/health ok after both outages");
+        if (duringAnthropic != null) {
+          assertEquals(1, duringAnthropic.exit(), "monitor during the Anthropic outage: " + duringAnthropic.out());
+          assertTrue(duringAnthropic.out().contains("analysis paused"), duringAnthropic.out());
+        }
+        assertEquals(1, duringGitHub.exit(), "monitor while GitHub refused: " + duringGitHub.out());
+        assertTrue(duringGitHub.out().contains("GitHub writes paused"), duringGitHub.out());
+        assertEquals(0, after.exit(), "monitor after both outages: " + after.out() + after.err());
         assertEquals(0, Rows.count(db, "SELECT count(*) FROM github_actions WHERE status NOT IN ('done')"),
             "every action done");
 
@@ -150,6 +162,10 @@ class OutageSuite {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static String url(ServiceProcess service) {
+    return "http://127.0.0.1:" + service.port();
   }
 
   private static String repo(int r) {
