@@ -26,16 +26,24 @@ final class DailyRetention {
   static Cancellable start(ActorSystem<?> system, Retention retention, Supplier<HlsConfig> config, Executor jdbc,
       Clock clock, Duration firstRunAfter, Duration interval) {
     return system.scheduler().scheduleWithFixedDelay(firstRunAfter, interval,
-        () -> runOnce(retention, config.get().database().retention(), clock.instant()),
+        () -> runOnce(retention, config.get().database(), clock.instant()),
         ExecutionContexts.fromExecutor(jdbc));
   }
 
-  /** One run: deletes final events older than {@code keep} (none when it is zero) and records the run. */
-  static void runOnce(Retention retention, Duration keep, Instant now) {
-    if (keep.isZero()) return;
+  /**
+   * One run: trims the payloads of completed and skipped events older than the payload retention, then
+   * deletes final events older than the retention (a zero retention skips its stage), and records both.
+   */
+  static void runOnce(Retention retention, HlsConfig.Database keep, Instant now) {
     try {
-      long deleted = retention.run(now.minus(keep), now);
-      log.info("event=retention deleted={} older_than_days={}", deleted, keep.toDays());
+      if (!keep.payloadRetention().isZero()) {
+        long trimmed = retention.trimPayloads(now.minus(keep.payloadRetention()), now);
+        log.info("event=payload_retention trimmed={} older_than_days={}", trimmed, keep.payloadRetention().toDays());
+      }
+      if (!keep.retention().isZero()) {
+        long deleted = retention.run(now.minus(keep.retention()), now);
+        log.info("event=retention deleted={} older_than_days={}", deleted, keep.retention().toDays());
+      }
     } catch (RuntimeException e) {
       // Not rethrown: the scheduler would not run a failed task again. The next run retries; the
       // service keeps working meanwhile, and /metrics shows the last successful run's time.

@@ -28,12 +28,16 @@ public record HlsConfig(
   public record Server(
       String host, int port, String webhookPath, long maxPayloadBytes, Duration commitTimeout) {}
 
-  /** @param retention age after which final events are deleted daily; zero keeps them forever */
-  public record Database(
-      Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer, Duration retention) {
-    /** The default retention (90 days), for callers that build a database section by hand (benches). */
+  /**
+   * @param retention age after which final events are deleted daily; zero keeps them forever
+   * @param payloadRetention age after which completed and skipped events keep only a trimmed payload;
+   *     zero keeps payloads as long as their events
+   */
+  public record Database(Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer,
+      Duration retention, Duration payloadRetention) {
+    /** The default retentions (90 days, payloads 30), for callers that build a database section by hand (benches). */
     public Database(Path path, Duration busyTimeout, int poolSize, int maxBatch, int intakeBuffer) {
-      this(path, busyTimeout, poolSize, maxBatch, intakeBuffer, Duration.ofDays(90));
+      this(path, busyTimeout, poolSize, maxBatch, intakeBuffer, Duration.ofDays(90), Duration.ofDays(30));
     }
   }
 

@@ -70,15 +70,16 @@ final class HlsConfigBuilder {
         r.intIn("pool-size", 2, 64, 4),
         r.intIn("max-batch", 1, 10000, 256),
         r.intIn("intake-buffer", 1, 1_000_000, 10000),
-        retention(r));
+        days(r, "retention", 90, "every event"),
+        days(r, "payload-retention", 30, "every payload"));
   }
 
-  /** Zero turns retention off; anything else must be whole days, at least one (a typo of 90s must not purge). */
-  private static Duration retention(ConfigReader r) {
-    Duration d = r.duration("retention", Duration.ofDays(90));
+  /** Zero turns a retention off; anything else must be whole days, at least one (a typo of 90s must not purge). */
+  private static Duration days(ConfigReader r, String key, int defaultDays, String keeps) {
+    Duration d = r.duration(key, Duration.ofDays(defaultDays));
     if (!d.isZero() && (d.compareTo(Duration.ofDays(1)) < 0 || d.toHours() % 24 != 0)) {
-      r.problem("retention", d, "whole days such as 90d (at least 1d), or 0 to keep every event");
-      return Duration.ofDays(90);
+      r.problem(key, d, "whole days such as " + defaultDays + "d (at least 1d), or 0 to keep " + keeps);
+      return Duration.ofDays(defaultDays);
     }
     return d;
   }

@@ -31,9 +31,20 @@ public final class Retention {
       + " WHERE status IN ('completed', 'failed', 'skipped') AND COALESCE(completed_at, created_at) < ?";
 
   private final Database db;
+  private final PayloadTrim payloads;
 
   public Retention(Database db) {
     this.db = db;
+    this.payloads = new PayloadTrim(db);
+  }
+
+  /** The first stage: trims the payloads of completed and skipped events finished before {@code cutoff}. */
+  public long trimPayloads(Instant cutoff, Instant now) {
+    return payloads.run(cutoff, now);
+  }
+
+  public Optional<PayloadTrim.LastRun> lastPayloadTrim() {
+    return payloads.lastRun();
   }
 
   /** Events in {@code statuses} (final ones only) that finished, or lacking that arrived, before {@code cutoff}. */

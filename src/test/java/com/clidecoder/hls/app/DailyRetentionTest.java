@@ -69,7 +69,7 @@ class DailyRetentionTest {
       Seed seed = new Seed(db);
       Instant old = Instant.now().minus(Duration.ofDays(4000));
       seed.completed(seed.heldIssue("o/r", 1, "ancient", old), old);
-      DailyRetention.runOnce(new Retention(db), config.database().retention(), Instant.now());
+      DailyRetention.runOnce(new Retention(db), config.database(), Instant.now());
       assertEquals(1, seed.count("SELECT COUNT(*) FROM webhook_events"));
     }
   }

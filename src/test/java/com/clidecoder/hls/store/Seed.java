@@ -29,7 +29,12 @@ public final class Seed {
    * overwrite the seeded state with its own outcome.
    */
   public long heldIssue(String repo, int number, String title, Instant at) {
-    long id = events.insertBatch(List.of(delivery(repo, number, title, at)), NEVER_DUE).get(0).id();
+    return held(delivery(repo, number, title, at), at);
+  }
+
+  /** As {@link #heldIssue}, for a delivery with a payload of the test's own. */
+  public long held(NewDelivery delivery, Instant at) {
+    long id = events.insertBatch(List.of(delivery), NEVER_DUE).get(0).id();
     db.transaction(c -> EventStore.executeUpdate(c,
         "UPDATE webhook_events SET created_at = ? WHERE id = ?", at.toEpochMilli(), id));
     return id;
