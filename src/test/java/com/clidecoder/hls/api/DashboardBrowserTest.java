@@ -42,8 +42,7 @@ class DashboardBrowserTest {
 
   @Test
   void pageShowsSeededEventsWithoutConsoleErrorsAndItsRetryButtonRequeues(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): skipping the browser test");
+    assumeBrowser();
     try (RunningService svc = new RunningService(dir.resolve("service"), "")) {
       Instant t = Instant.now().minus(Duration.ofHours(1));
       long done = svc.seed.heldIssue("octo/web", 12, "Dark mode toggle resets", t);
@@ -84,10 +83,7 @@ class DashboardBrowserTest {
         wait.until(d -> !new EventStore(svc.db).statusOf(failed).equals(Optional.of(EventStatus.FAILED)));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("failed"), "no failed events"));
 
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-            .toList();
-        assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "browser console errors");
+        assertNoConsoleErrors(browser);
       } finally {
         browser.quit();
       }
@@ -101,8 +97,7 @@ class DashboardBrowserTest {
    */
   @Test
   void pageShowsModesDecisionsAndLinksAndFiltersAndPagesTheList(@TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): skipping the browser test");
+    assumeBrowser();
     String hocon = """
         hls.workers.poll-interval = 200ms
         hls.repositories = [
@@ -158,14 +153,23 @@ class DashboardBrowserTest {
         browser.findElement(By.id("filter-apply")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("recent"), "no events match"));
 
-        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
-            .toList();
-        assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "browser console errors");
+        assertNoConsoleErrors(browser);
       } finally {
         browser.quit();
       }
     }
+  }
+
+  private static void assumeBrowser() {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "chromium and chromedriver are not installed (apt-get install chromium chromium-driver): skipping the browser test");
+  }
+
+  private static void assertNoConsoleErrors(WebDriver browser) {
+    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue())
+        .toList();
+    assertEquals(List.of(), errors.stream().map(LogEntry::getMessage).toList(), "browser console errors");
   }
 
   /** Event rows shown in the recent table (not detail rows, not the "no events match" row). */

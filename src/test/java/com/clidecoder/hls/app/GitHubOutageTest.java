@@ -13,10 +13,6 @@ import com.clidecoder.hls.testkit.FakeGitHub;
 import com.clidecoder.hls.testkit.Payloads;
 import com.clidecoder.hls.testkit.RunningService;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +33,6 @@ class GitHubOutageTest {
   @TempDir Path dir;
   private final FakeAnthropic anthropic = FakeAnthropic.start();
   private final FakeGitHub github = FakeGitHub.start(TOKEN).labels("acme/app", "bug");
-  private final HttpClient http = HttpClient.newHttpClient();
   private RunningService service;
 
   @AfterEach
@@ -47,14 +42,8 @@ class GitHubOutageTest {
     github.close();
   }
 
-  private int post(String delivery, String payload) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/webhook"))
-        .header("Content-Type", "application/json")
-        .header("X-GitHub-Event", "issues")
-        .header("X-GitHub-Delivery", delivery)
-        .POST(HttpRequest.BodyPublishers.ofString(payload))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+  private int post(String delivery, String payload) {
+    return service.deliver("issues", delivery, payload).statusCode();
   }
 
   private JsonNode health() throws Exception {

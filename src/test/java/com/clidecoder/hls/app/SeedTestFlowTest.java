@@ -9,9 +9,6 @@ import com.clidecoder.hls.domain.AnalysisRecord;
 import com.clidecoder.hls.testkit.RunningService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +28,6 @@ class SeedTestFlowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void theSeedsCurlIsToldWhatIsMissingAndTheReadmesCurlCompletes() throws Exception {
@@ -103,14 +99,8 @@ class SeedTestFlowTest {
          "owner":{"login":"octo-org","id":9919,"type":"Organization"},"default_branch":"main"},
        "sender":{"login":"mona","id":583231,"type":"User"}}""";
 
-  private HttpResponse<String> post(RunningService service, String delivery, String payload) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + "/webhook"))
-        .header("Content-Type", "application/json")
-        .header("X-GitHub-Event", "issues")
-        .header("X-GitHub-Delivery", delivery)
-        .POST(HttpRequest.BodyPublishers.ofString(payload))
-        .build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> post(RunningService service, String delivery, String payload) {
+    return service.deliver("issues", delivery, payload);
   }
 
   private static JsonNode awaitFinished(RunningService service, long id) throws Exception {

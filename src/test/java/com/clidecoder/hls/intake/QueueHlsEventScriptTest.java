@@ -1,5 +1,7 @@
 package com.clidecoder.hls.intake;
 
+import com.clidecoder.hls.testkit.HandlerScripts;
+import com.clidecoder.hls.testkit.HandlerScripts.Run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +41,6 @@ class QueueHlsEventScriptTest {
   @TempDir Path dir;
   private HlsApp app;
 
-  record Run(int exit, String out, String err) {}
 
   @AfterEach
   void stop() throws Exception {
@@ -54,21 +55,9 @@ class QueueHlsEventScriptTest {
   private Run run(String url, Map<String, String> env, byte[] stdin, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("bash", SCRIPT.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().remove("GITHUB_DELIVERY");
-    pb.environment().remove("X_HUB_SIGNATURE_256");
-    pb.environment().put("HLS_URL", url);
-    pb.environment().put("HLS_SPOOL_DIR", dir.resolve("spool").toString());
-    pb.environment().putAll(env);
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) in.write(stdin);
-    }
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "script finished");
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    Map<String, String> all = new java.util.HashMap<>(Map.of("HLS_URL", url, "HLS_SPOOL_DIR", dir.resolve("spool").toString()));
+    all.putAll(env);
+    return HandlerScripts.run(command, dir, all, stdin);
   }
 
   private static long idOf(Run r) {

@@ -11,6 +11,8 @@ import com.clidecoder.hls.intake.SignatureVerifier;
 import com.clidecoder.hls.store.Database;
 import com.clidecoder.hls.store.EventStore;
 import com.clidecoder.hls.testkit.Payloads;
+import com.clidecoder.hls.testkit.HandlerScripts;
+import com.clidecoder.hls.testkit.HandlerScripts.Run;
 import com.clidecoder.hls.testkit.TestConfigs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.ServerSocket;
@@ -48,7 +50,6 @@ class HandlerPathTest {
   @TempDir Path dir;
   private HlsApp app;
 
-  record Run(int exit, String out, String err) {}
 
   @AfterEach
   void stop() throws Exception {
@@ -65,20 +66,9 @@ class HandlerPathTest {
   }
 
   private Run run(List<String> command, Map<String, String> env, byte[] stdin) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().remove("GITHUB_DELIVERY");
-    pb.environment().remove("X_HUB_SIGNATURE_256");
-    pb.environment().put("HLS_SPOOL_DIR", spool().toString());
-    pb.environment().putAll(env);
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) in.write(stdin);
-    }
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished");
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    Map<String, String> all = new java.util.HashMap<>(Map.of("HLS_SPOOL_DIR", spool().toString()));
+    all.putAll(env);
+    return HandlerScripts.run(command, dir, all, stdin);
   }
 
   private Run queue(String url, Map<String, String> env, String payload) throws Exception {

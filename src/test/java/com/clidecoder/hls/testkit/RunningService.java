@@ -82,11 +82,16 @@ public final class RunningService implements AutoCloseable {
          "repository":{"full_name":"%s","name":"%s","owner":{"login":"%s"}},
          "sender":{"login":"mona","type":"User"}}""".formatted(number, quoted(title), quoted(body), repo, number, repo,
         repo.substring(repo.indexOf('/') + 1), repo.substring(0, repo.indexOf('/')));
-    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url() + "/webhook"))
-        .header("Content-Type", "application/json").header("X-GitHub-Event", "issues")
-        .header("X-GitHub-Delivery", delivery).POST(HttpRequest.BodyPublishers.ofString(payload)).build());
+    HttpResponse<String> r = deliver("issues", delivery, payload);
     if (r.statusCode() != 202) throw new AssertionError("delivery " + delivery + " answered " + r.statusCode() + ": " + r.body());
     return json(r.body()).path("id").asLong();
+  }
+
+  /** Posts one unsigned delivery to the webhook route, as GitHub would without a secret. */
+  public HttpResponse<String> deliver(String eventType, String delivery, String payload) {
+    return send(HttpRequest.newBuilder(URI.create(url() + "/webhook"))
+        .header("Content-Type", "application/json").header("X-GitHub-Event", eventType)
+        .header("X-GitHub-Delivery", delivery).POST(HttpRequest.BodyPublishers.ofString(payload)).build());
   }
 
   /** Waits until {@code GET /api/events/ID} says {@code completed}; fails with the last status after 30 s. */
