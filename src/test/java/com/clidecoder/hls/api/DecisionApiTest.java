@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.clidecoder.hls.app.Version;
+import com.clidecoder.hls.cli.CliHarness;
 import com.clidecoder.hls.testkit.RunningService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -92,6 +93,17 @@ class DecisionApiTest {
     assertEquals(0, decision.path("labels").size(), decision.toString());
     assertFalse(decision.path("comment").asBoolean(), decision.toString());
     assertTrue(decision.path("text").asText().endsWith("no label, no comment"), decision.toString());
+  }
+
+  @Test
+  void binHlsEventsShowSaysTheSameDecision() {
+    CliHarness.Run planned = CliHarness.run(java.util.Map.of("HLS_URL", svc.url()), "events", "show", Long.toString(crash));
+    assertEquals(0, planned.exit(), planned.err());
+    assertTrue(planned.out().lines().anyMatch(l -> l.contains("decision") && l.contains("planned labels bug and a comment (dry run)")),
+        planned.out());
+    CliHarness.Run abstained = CliHarness.run(java.util.Map.of("HLS_URL", svc.url()), "events", "show", Long.toString(typo));
+    assertTrue(abstained.out().lines().anyMatch(l -> l.contains("decision") && l.contains("abstained: ")
+        && l.contains("no label, no comment")), abstained.out());
   }
 
   @Test
