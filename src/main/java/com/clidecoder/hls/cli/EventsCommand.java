@@ -22,7 +22,7 @@ final class EventsCommand extends OperatorCommand {
   @Override
   public String usage() {
     return """
-        usage: bin/hls events list [--status S] [--repo OWNER/NAME] [--type EVENT] [--limit N] [--before-id ID] [--json]
+        usage: bin/hls events [list] [--status S] [--repo OWNER/NAME] [--type EVENT] [--limit N] [--before-id ID] [--json]
                bin/hls events show ID [--json]
                (both take --config FILE)
 
@@ -37,8 +37,7 @@ final class EventsCommand extends OperatorCommand {
 
   @Override
   int execute(List<String> args, Cli cli) {
-    if (args.isEmpty()) throw new UsageException("expected 'events list' or 'events show ID'");
-    String sub = args.remove(0);
+    String sub = args.isEmpty() || args.get(0).startsWith("--") ? "list" : args.remove(0); // bare 'events' lists
     return switch (sub) {
       case "list" -> list(args, cli);
       case "show" -> show(args, cli);

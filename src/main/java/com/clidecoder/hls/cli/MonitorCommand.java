@@ -75,10 +75,12 @@ final class MonitorCommand extends OperatorCommand {
   private static void printSummary(Cli cli, ServiceClient client, JsonNode h, JsonNode s) {
     JsonNode by = s.path("by_status");
     JsonNode oldest = s.path("oldest_pending_age_seconds");
-    cli.out.println("HLS at " + client.base());
-    cli.out.print(Text.pairs(List.of(
+    JsonNode failed = h.path("failed_recent");
+    JsonNode spool = h.path("spool");
+    List<String[]> rows = new java.util.ArrayList<>(List.of(
         new String[] {"health", Text.text(h.path("status")) + " (database " + Text.text(h.path("database"))
-            + ", analysis " + Text.text(h.path("analysis")) + ")"},
+            + ", analysis " + Text.text(h.path("analysis"))
+            + (h.path("github").isTextual() ? ", GitHub " + h.path("github").asText() : "") + ")"},
         new String[] {"queue", "pending " + by.path("pending").asLong() + ", retry " + by.path("retry").asLong()
             + ", processing " + by.path("processing").asLong() + ", failed " + by.path("failed").asLong()},
         new String[] {"oldest waiting", oldest.isNumber() ? Text.age(Duration.ofSeconds(oldest.asLong())) : "-"},
@@ -86,10 +88,24 @@ final class MonitorCommand extends OperatorCommand {
         new String[] {"avg processing", Text.seconds(s.path("average_processing_time").asDouble())},
         new String[] {"today", s.path("today").path("webhooks").asLong() + " webhooks, "
             + s.path("today").path("claude_analyses").asLong() + " analyses, "
-            + Text.usd(s.path("today").path("total_cost_usd").asDouble())})));
-    // Whatever else /health reports (GitHub, spool, recent failures...) is shown as it comes.
+            + Text.usd(s.path("today").path("total_cost_usd").asDouble())}));
+    if (h.path("version").isTextual()) rows.add(1, new String[] {"version", h.path("version").asText()});
+    if (failed.isObject()) {
+      rows.add(new String[] {"failed recently", failed.path("count").asLong() + " in the last "
+          + Text.age(Duration.ofSeconds(failed.path("window_seconds").asLong()))});
+    }
+    if (spool.isObject()) {
+      JsonNode age = spool.path("oldest_age_seconds");
+      rows.add(new String[] {"spool", spool.path("depth").asLong() + " waiting"
+          + (spool.path("depth").asLong() > 0 ? " (oldest " + Text.age(Duration.ofSeconds(age.asLong())) + ")" : "")
+          + ", " + spool.path("rejected").asLong() + " rejected, in " + Text.text(spool.path("dir"))});
+    }
+    cli.out.print(Text.pairs(rows));
+    // Whatever else /health reports (pause times, token expiry, the pipeline's figures) as it comes.
+    List<String> shown = List.of("status", "database", "analysis", "github", "version", "failed_recent",
+        "oldest_pending_age_seconds", "spool");
     h.properties().forEach(f -> {
-      if (!List.of("status", "database", "analysis").contains(f.getKey())) {
+      if (!shown.contains(f.getKey()) && !f.getValue().isNull()) {
         cli.out.println("  health." + f.getKey() + ": " + (f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
       }
     });

@@ -106,6 +106,10 @@ class OperatorCommandsTest {
     assertEquals(0, ok.exit(), ok.out() + ok.err());
     assertTrue(ok.out().contains("health"), ok.out());
     assertTrue(ok.out().strip().endsWith("OK"), ok.out());
+    assertTrue(ok.out().lines().anyMatch(l -> l.matches("\\s*failed recently\\s+\\d+ in the last 1h 00m")), ok.out());
+    assertTrue(ok.out().lines().anyMatch(l -> l.matches("\\s*spool\\s+0 waiting, 0 rejected, in .*")), ok.out());
+    assertTrue(ok.out().lines().noneMatch(l -> l.contains("health.failed_recent") || l.contains(": null")),
+        "fields shown as lines are not repeated raw: " + ok.out());
     assertEquals("", hls("monitor", "--max-age", "2h", "--max-failed", "1", "--quiet").out());
 
     Run stuck = hls("monitor", "--max-age", "10m", "--max-failed", "1");
@@ -131,6 +135,8 @@ class OperatorCommandsTest {
 
     Run onlyFailed = hls("events", "list", "--status", "failed");
     assertEquals(2, onlyFailed.out().lines().count(), onlyFailed.out());
+    assertEquals(all.out(), hls("events").out(), "bare 'events' lists, as the README's test flow uses it");
+    assertEquals(onlyFailed.out(), hls("events", "--status", "failed").out());
     Run web = hls("events", "list", "--repo", "octo/web", "--limit", "5");
     assertTrue(web.out().contains("Login crashes on submit"), web.out());
     Run paged = hls("events", "list", "--limit", "1");
