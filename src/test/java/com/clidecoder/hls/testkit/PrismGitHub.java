@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -130,17 +131,22 @@ public final class PrismGitHub implements ExtensionContext.Store.CloseableResour
 
   /** Starts Prism on the installed description, or skips the calling test when node or the install is absent. */
   public static PrismGitHub start() {
-    String node = NpmPackages.node();
-    Path cli = NpmPackages.file("@stoplight/prism-cli/dist/index.js");
-    Path spec = NpmPackages.file("@octokit/openapi/generated/api.github.com.json");
     try {
-      return new PrismGitHub(node, cli, spec);
+      return new PrismGitHub(NpmPackages.node(), cli(), spec());
     } catch (IOException e) {
       throw new IllegalStateException("cannot start Prism", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while Prism started", e);
     }
+  }
+
+  private static Path cli() {
+    return NpmPackages.file("@stoplight/prism-cli/dist/index.js");
+  }
+
+  private static Path spec() {
+    return NpmPackages.file("@octokit/openapi/generated/api.github.com.json");
   }
 
   private void awaitReady() throws IOException, InterruptedException {
@@ -262,13 +268,32 @@ public final class PrismGitHub implements ExtensionContext.Store.CloseableResour
       prism.destroyForcibly();
       Thread.currentThread().interrupt();
     }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      System.err.println("prism: cannot delete " + log + ": " + e.getMessage());
+    }
   }
 
   /**
    * Resolves a {@code PrismGitHub} parameter (of {@code @BeforeAll}, say) to the one Prism of this test run,
    * started on first use and closed when the run ends.
    */
-  public static final class Resolver implements ParameterResolver {
+  public static final class Resolver implements BeforeAllCallback, ParameterResolver {
+    /** Skips the class, saying why, before any parameter is resolved (a resolver's skip would be an error). */
+    @Override
+    public void beforeAll(ExtensionContext c) {
+      try {
+        NpmPackages.node();
+        cli();
+        spec();
+      } catch (org.opentest4j.TestAbortedException e) {
+        // Surefire counts a class skipped here as no test at all: say it where the build log shows it.
+        System.err.println("SKIPPED " + c.getDisplayName() + ": " + e.getMessage());
+        throw e;
+      }
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
       return p.getParameter().getType() == PrismGitHub.class;
