@@ -42,9 +42,9 @@ import org.opentest4j.AssertionFailedError;
  * refuses to follow. Every exchange is recorded with what Prism said about the request.
  *
  * <p>One Prism per JVM (it takes seconds and ~300 MB to load the 13 MB description): test classes take it
- * as a parameter through {@link Resolver}; it is stopped when the test run ends.
+ * as a parameter through {@link Resolver}; JUnit closes it (an AutoCloseable in the root store) when the run ends.
  */
-public final class PrismGitHub implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class PrismGitHub implements AutoCloseable {
   /** One request the shim passed on and Prism's answer. Header keys are lower case. */
   public record Exchange(String method, String target, Map<String, String> headers, String body,
       int status, String contentType, String slViolations, String answer) {
