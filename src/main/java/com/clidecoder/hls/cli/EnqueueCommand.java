@@ -51,7 +51,7 @@ final class EnqueueCommand extends OperatorCommand {
     String event = args.get(1);
     String action = args.get(2);
     if (!repo.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) throw new UsageException("REPO must be OWNER/NAME, not '" + repo + "'");
-    if (!event.matches("[a-z_]+")) throw new UsageException("EVENT must be a GitHub event name such as issues, not '" + event + "'");
+    if (!event.matches("[a-z][a-z0-9_]*")) throw new UsageException("EVENT must be a GitHub event name such as issues, not '" + event + "'");
     byte[] body = Json.MAPPER.writeValueAsBytes(payload(args.get(3), repo, action));
     String delivery = given.orElseGet(() -> DeliveryIds.derivedFrom(body));
     Map<String, String> headers = new LinkedHashMap<>();

@@ -57,7 +57,9 @@ public final class WebhookRoute {
   // arriving after that is a slow sender: 408, before pekko's request-timeout (20 s) would answer 503.
   private static final long READ_TIMEOUT_MILLIS = Duration.ofSeconds(10).toMillis();
   // Compiled once: String.matches compiles its pattern on every call, and these run on every delivery.
-  private static final Pattern EVENT_NAME = Pattern.compile("[a-z_]{1,64}");
+  // GitHub's names have digits too: projects_v2, projects_v2_item (refused as 400 before, found by the
+  // @octokit/webhooks-examples run).
+  private static final Pattern EVENT_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final Pattern DELIVERY_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
   private final HlsConfig.Server server;

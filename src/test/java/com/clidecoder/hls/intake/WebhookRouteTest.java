@@ -132,6 +132,16 @@ class WebhookRouteTest extends JupiterRouteTest {
   }
 
   @Test
+  void eventNameWithDigitsIsIgnoredNotRefused() {
+    // GitHub's projects_v2_item: the event-name check once allowed only letters and underscores.
+    IntakeHarness h = harness("");
+    byte[] body = "{\"action\":\"edited\",\"projects_v2_item\":{\"id\":1}}".getBytes(StandardCharsets.UTF_8);
+    JsonNode reply = reply(post(h, json("projects_v2_item", "digits-1", body)).assertStatusCode(200));
+    assertEquals("ignored", reply.get("status").asText(), reply.toString());
+    assertEquals(0, h.rows());
+  }
+
+  @Test
   void duplicateDeliveryIsAcknowledgedWithoutSecondRow() {
     IntakeHarness h = harness("");
     byte[] body = WebhookFixtures.own("issues.opened.json");
