@@ -108,7 +108,7 @@ public final class ConfigLoader {
 
   /**
    * The parser quotes the text it stumbled on, which may be a token or key written on the same line
-   * ({@code token "ghp_..."} without {@code =} is reported as key 'token "ghp_..."'). Keep the line
+   * ({@code token "SECRET"} without {@code =} is reported as key 'token "SECRET"'). Keep the line
    * and the parser's words, mask every quoted excerpt longer than one character.
    */
   static String syntaxProblem(Path file, ConfigException e) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * API and acted on at a fake GitHub, both speaking the real wire formats.
  */
 class EndToEndTest {
-  private static final String TOKEN = "ghp_test_token_for_the_fake_only";
+  private static final String TOKEN = "test-gh-test_token_for_the_fake_only";
   private static final AtomicInteger deliveries = new AtomicInteger();
 
   @TempDir Path dir;

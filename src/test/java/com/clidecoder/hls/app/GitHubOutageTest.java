@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fails while GitHub refuses and passes after.
  */
 class GitHubOutageTest {
-  private static final String TOKEN = "ghp_outage_test_token_for_the_fake_only";
+  private static final String TOKEN = "test-gh-outage_test_token_for_the_fake_only";
 
   @TempDir Path dir;
   private final FakeAnthropic anthropic = FakeAnthropic.start();

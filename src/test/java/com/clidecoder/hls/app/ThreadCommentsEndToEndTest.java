@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its record neither posts a second comment nor edits again.
  */
 class ThreadCommentsEndToEndTest {
-  private static final String TOKEN = "ghp_test_token_for_the_fake_only";
+  private static final String TOKEN = "test-gh-test_token_for_the_fake_only";
   private static final String REPO = "acme/app";
 
   @TempDir Path dir;

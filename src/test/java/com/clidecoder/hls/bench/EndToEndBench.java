@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * <p>Usage: {@code EndToEndBench WORK_DIR REPOS EVENTS_PER_REPO CONCURRENCY CLAUDE_LATENCY_MS WRITE_INTERVAL_MS}.
  */
 public final class EndToEndBench {
-  private static final String TOKEN = "ghp_bench_token_for_the_fake_only";
+  private static final String TOKEN = "test-gh-bench_token_for_the_fake_only";
   private static final Pattern DELIVERY = Pattern.compile("bench-delivery-([\\w-]+)");
 
   /** The warm-up events are the first ids; the measured run is everything after them. */

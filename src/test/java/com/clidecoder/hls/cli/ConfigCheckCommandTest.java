@@ -32,14 +32,14 @@ class ConfigCheckCommandTest {
 
   @Test
   void aValidFilePrintsTheEffectiveConfigWithSecretsMasked() throws Exception {
-    Path f = file("hls.server.port = 8123\nhls.github.token = \"ghp_notForYourEyes\"");
+    Path f = file("hls.server.port = 8123\nhls.github.token = \"test-gh-notForYourEyes\"");
 
     int status = run(Map.of("ANTHROPIC_API_KEY", "test-ant-alsoSecret"), "config", "check", "--config", f.toString());
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     assertContains(printed, "8123", "****", "configuration OK (" + f + ")");
-    assertNotContains(printed, "ghp_notForYourEyes", "test-ant-alsoSecret");
+    assertNotContains(printed, "test-gh-notForYourEyes", "test-ant-alsoSecret");
     assertEquals("", err.toString(StandardCharsets.UTF_8));
   }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bin/hls config import}: the seed's settings.yaml becomes HOCON that config check accepts, every value kept. */
 class ConfigImportCommandTest {
   private static final Map<String, String> SECRETS =
-      Map.of("GITHUB_TOKEN", "ghp_fromTheEnvironment", "ANTHROPIC_API_KEY", "sk-ant-fromTheEnvironment",
+      Map.of("GITHUB_TOKEN", "test-gh-fromTheEnvironment", "ANTHROPIC_API_KEY", "test-ant-fromTheEnvironment",
           "HLS_WEBHOOK_SECRET", "existing-system-integration");
 
   @TempDir Path dir;
@@ -61,9 +61,9 @@ class ConfigImportCommandTest {
     assertEquals("127.0.0.1", c.server().host());
     assertEquals(8001, c.server().port());
     assertEquals("/hls-api", c.server().webhookPath());
-    assertEquals("ghp_fromTheEnvironment", c.github().token().orElseThrow().reveal());
+    assertEquals("test-gh-fromTheEnvironment", c.github().token().orElseThrow().reveal());
     assertEquals("existing-system-integration", c.github().webhookSecret().orElseThrow().reveal());
-    assertEquals("sk-ant-fromTheEnvironment", c.claude().apiKey().orElseThrow().reveal());
+    assertEquals("test-ant-fromTheEnvironment", c.claude().apiKey().orElseThrow().reveal());
     assertEquals("claude-3-5-sonnet-20241022", c.claude().model());
     assertEquals(4000, c.claude().maxTokens());
     assertFalse(c.features().signatureValidation());
@@ -95,7 +95,7 @@ class ConfigImportCommandTest {
           port: 8123
           workers: 3
         github:
-          token: "ghp_literalTokenValue"
+          token: "test-gh-literalTokenValue"
           app_private_key: "-----BEGIN KEY----- topSecretMaterial"
         features:
           auto_labeling: false
@@ -113,12 +113,12 @@ class ConfigImportCommandTest {
     assertContains(run.err(), "server.workers: HLS has no such setting", "retention_days: HLS has no such setting",
         "repositories.0.events: HLS has no such setting", "github.app_private_key", "set the environment variable GITHUB_TOKEN");
     assertContains(run.out(), "# seed server.workers = 3", "# seed retention_days = 30", "\"push\"");
-    assertNotContains(run.out() + run.err(), "ghp_literalTokenValue", "topSecretMaterial");
+    assertNotContains(run.out() + run.err(), "test-gh-literalTokenValue", "topSecretMaterial");
     Path out = dir.resolve("imported.conf");
     Files.writeString(out, run.out());
-    HlsConfig c = ConfigLoader.load(Optional.of(out), Map.of("GITHUB_TOKEN", "ghp_env")).hls();
+    HlsConfig c = ConfigLoader.load(Optional.of(out), Map.of("GITHUB_TOKEN", "test-gh-env")).hls();
     assertEquals(8123, c.server().port());
-    assertEquals("ghp_env", c.github().token().orElseThrow().reveal());
+    assertEquals("test-gh-env", c.github().token().orElseThrow().reveal());
     RepositoryRule rule = c.repositories().match("octo/widgets").orElseThrow();
     assertEquals("octo/widgets", rule.name());
     assertEquals(Set.of("issues"), rule.events());
@@ -128,7 +128,7 @@ class ConfigImportCommandTest {
   @Test
   void malformedYamlIsOneLineWithLineAndColumnExit2AndNothingWritten() throws Exception {
     Path yaml = dir.resolve("settings.yaml");
-    Files.writeString(yaml, "server:\n  host: \"127.0.0.1\"\n  port: [8001\ngithub:\n  token: \"ghp_secretOnABadLine\n");
+    Files.writeString(yaml, "server:\n  host: \"127.0.0.1\"\n  port: [8001\ngithub:\n  token: \"test-gh-secretOnABadLine\n");
     Path out = dir.resolve("hls.conf");
 
     CliHarness.Run run = CliHarness.run(Map.of(), "config", "import", yaml.toString(), "--out", out.toString());
@@ -136,7 +136,7 @@ class ConfigImportCommandTest {
     assertEquals(2, run.exit());
     assertEquals(1, run.errLines().size(), run.err());
     assertTrue(run.err().matches("(?s)hls config import: .*settings\\.yaml line \\d+ column \\d+: malformed YAML: .+"), run.err());
-    assertNotContains(run.err(), "ghp_secretOnABadLine", "Exception", "\tat ");
+    assertNotContains(run.err(), "test-gh-secretOnABadLine", "Exception", "\tat ");
     assertFalse(Files.exists(out), "nothing is written for malformed YAML");
     assertEquals("", run.out());
   }

@@ -130,7 +130,7 @@ class TriageCommandTest {
       Path conf = config(dir, "hls.repositories = [{ name = \"acme/widgets\", enabled = true, events = [issues],\n"
           + "  labels { auto-apply = true, allowed = [], map { feature = \"enhancement\" } }, comments { auto-post = true } }]\n");
       Path saved = dir.resolve("fetched.csv");
-      Run r = run(Map.of("GITHUB_API_URL", fake.url().toString(), "GITHUB_TOKEN", "ghp_cli_token"),
+      Run r = run(Map.of("GITHUB_API_URL", fake.url().toString(), "GITHUB_TOKEN", "test-gh-cli_token"),
           "triage", "train", "--from-github", "acme/widgets", "--config", conf.toString(), "--save-csv", saved.toString());
       assertEquals(0, r.status(), r.err());
       TriageModel model = TriageModel.load(dir.resolve("models/acme__widgets.model"));
@@ -138,9 +138,9 @@ class TriageCommandTest {
       assertEquals(36, model.header().trainedOn());
       assertTrue(fake.received.stream().anyMatch(q -> q.pathAndQuery().contains("labels=enhancement")));
       assertTrue(fake.received.stream().anyMatch(q -> q.pathAndQuery().contains("page=3")), "12 bugs at 5 per page: three pages");
-      assertTrue(fake.received.stream().allMatch(q -> "Bearer ghp_cli_token".equals(q.authorization())));
+      assertTrue(fake.received.stream().allMatch(q -> "Bearer test-gh-cli_token".equals(q.authorization())));
       assertEquals(36, IssueCsv.read(saved).size());
-      assertTrue(!r.out().contains("ghp_cli_token") && !r.err().contains("ghp_cli_token"));
+      assertTrue(!r.out().contains("test-gh-cli_token") && !r.err().contains("test-gh-cli_token"));
     }
   }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigEnvironmentAndSecretsTest {
   private static final String FILE_SECRETS = String.join("\n",
-      "hls.github.token = \"ghp_fileTokenAAAA\"",
+      "hls.github.token = \"test-gh-fileTokenAAAA\"",
       "hls.github.webhook-secret = \"file-webhook-secret-BBBB\"",
       "hls.claude.api-key = \"test-ant-file-CCCC\"",
       "hls.admin.token = \"admin-file-DDDD\"");
@@ -32,7 +32,7 @@ class ConfigEnvironmentAndSecretsTest {
         "HLS_PORT", "9100",
         "HLS_DATABASE", envDb.toString(),
         "GITHUB_API_URL", "https://ghe.example.com/api/v3/",
-        "GITHUB_TOKEN", "ghp_envToken1111",
+        "GITHUB_TOKEN", "test-gh-envToken1111",
         "HLS_WEBHOOK_SECRET", "env-webhook-2222",
         "ANTHROPIC_BASE_URL", "http://127.0.0.1:4010",
         "ANTHROPIC_API_KEY", "test-ant-env-3333",
@@ -44,7 +44,7 @@ class ConfigEnvironmentAndSecretsTest {
     assertEquals(9100, c.server().port());
     assertEquals(envDb, c.database().path());
     assertEquals(URI.create("https://ghe.example.com/api/v3"), c.github().apiUrl(), "trailing slash dropped");
-    assertEquals("ghp_envToken1111", c.github().token().orElseThrow().reveal());
+    assertEquals("test-gh-envToken1111", c.github().token().orElseThrow().reveal());
     assertEquals("env-webhook-2222", c.github().webhookSecret().orElseThrow().reveal());
     assertEquals(URI.create("http://127.0.0.1:4010"), c.claude().apiUrl());
     assertEquals("test-ant-env-3333", c.claude().apiKey().orElseThrow().reveal());
@@ -58,7 +58,7 @@ class ConfigEnvironmentAndSecretsTest {
     HlsConfig c = TestConfigs.load(dir, "hls.server.port = 9000\n" + FILE_SECRETS,
         Map.of("HLS_PORT", "  ", "GITHUB_TOKEN", "")).hls();
     assertEquals(9000, c.server().port());
-    assertEquals("ghp_fileTokenAAAA", c.github().token().orElseThrow().reveal());
+    assertEquals("test-gh-fileTokenAAAA", c.github().token().orElseThrow().reveal());
   }
 
   @Test
@@ -81,15 +81,15 @@ class ConfigEnvironmentAndSecretsTest {
   @Test
   void renderMaskedHidesEverySecretFromFileAndEnvironment() {
     ConfigLoader.Loaded loaded = TestConfigs.load(dir, "hls.server.port = 9000\n" + FILE_SECRETS,
-        Map.of("GITHUB_TOKEN", "ghp_envToken1111", "ANTHROPIC_API_KEY", "test-ant-env-3333"));
+        Map.of("GITHUB_TOKEN", "test-gh-envToken1111", "ANTHROPIC_API_KEY", "test-ant-env-3333"));
 
     String rendered = loaded.renderMasked();
 
-    assertNotContains(rendered, "ghp_fileTokenAAAA", "ghp_envToken1111", "file-webhook-secret-BBBB",
+    assertNotContains(rendered, "test-gh-fileTokenAAAA", "test-gh-envToken1111", "file-webhook-secret-BBBB",
         "test-ant-file-CCCC", "test-ant-env-3333", "admin-file-DDDD");
     assertContains(rendered, "9000", "claude-sonnet-4-5");
     assertEquals(4, rendered.split("\\*\\*\\*\\*", -1).length - 1, "one mask per secret:\n" + rendered);
-    assertNotContains(loaded.hls().toString(), "ghp_envToken1111", "file-webhook-secret-BBBB", "test-ant-env-3333",
+    assertNotContains(loaded.hls().toString(), "test-gh-envToken1111", "file-webhook-secret-BBBB", "test-ant-env-3333",
         "admin-file-DDDD");
   }
 
@@ -111,11 +111,11 @@ class ConfigEnvironmentAndSecretsTest {
   void aSyntaxErrorNextToASecretDoesNotQuoteIt() throws Exception {
     Path file = dir.resolve("typo.conf");
     // A forgotten '=' makes the parser read the token as part of a key, which it then quotes.
-    Files.writeString(file, "hls.server.port = 8001\nhls.github { token \"ghp_leakyLeaky99\" }\n");
+    Files.writeString(file, "hls.server.port = 8001\nhls.github { token \"test-gh-leakyLeaky99\" }\n");
 
     ConfigProblems p = assertThrows(ConfigProblems.class, () -> ConfigLoader.load(Optional.of(file), Map.of()));
 
-    assertNotContains(p.getMessage(), "ghp_leakyLeaky99");
+    assertNotContains(p.getMessage(), "test-gh-leakyLeaky99");
     assertContains(p.getMessage(), "config file " + file + " line 2: syntax error");
   }
 

@@ -250,14 +250,14 @@ class GitHubActuatorTest {
 
   @Test
   void wrongTokenSendsTheEventBackAndIsNeverEchoed() {
-    var actuator = actuator(config(fake.url(), Optional.of("ghp_wrong"), false, Duration.ofMillis(50),
+    var actuator = actuator(config(fake.url(), Optional.of("test-gh-wrong"), false, Duration.ofMillis(50),
         Duration.ofSeconds(5), 1000));
     actuator.tell(comment(1, "d-1", "hello", false));
     TokenRefused f = next(TokenRefused.class);
     assertEquals(1, f.eventId());
     // The first request of a thread's first comment is the look-up of its marker.
     assertEquals("look for the marker on octo/app#5: GitHub refused the token (401 Bad credentials)", f.reason());
-    assertFalse(f.reason().contains("ghp_wrong"));
+    assertFalse(f.reason().contains("test-gh-wrong"));
   }
 
   @Test

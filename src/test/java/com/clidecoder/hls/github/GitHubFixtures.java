@@ -12,7 +12,7 @@ import java.util.Set;
 
 /** Small configs and rules for the github package's tests: short intervals keep them fast. */
 final class GitHubFixtures {
-  static final String TOKEN = "ghp_test-token-never-logged";
+  static final String TOKEN = "test-gh-test-token-never-logged";
 
   private GitHubFixtures() {}
 

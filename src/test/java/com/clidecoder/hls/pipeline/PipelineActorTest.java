@@ -411,7 +411,7 @@ class PipelineActorTest {
     });
   }
 
-  private static final String LIVE = "hls.github.token = \"ghp_pipeline_test_only\"\n";
+  private static final String LIVE = "hls.github.token = \"test-gh-pipeline_test_only\"\n";
 
   @Test
   void anthropicOutagePausesAnalysisThenResumesWithoutCountingAnAttempt() {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** The fake Anthropic and GitHub of a suite, the config that points the service at them, and what Claude was asked when. */
 final class Fakes implements AutoCloseable {
-  static final String TOKEN = "ghp_reliability_token_for_the_fake_only";
+  static final String TOKEN = "test-gh-reliability_token_for_the_fake_only";
   private static final Pattern DELIVERY = Pattern.compile("rel-delivery-([\\w.-]+)");
 
   /** One request to the fake Anthropic: when, for which delivery, and what it was answered. */

@@ -41,7 +41,7 @@ class GitHubIssueSourceTest {
       fake.issue(7, "crash or wish?", "both labels", false, "bug", "enhancement");
       fake.issue(8, "add an option", null, false, "enhancement", "good first issue");
       fake.issue(9, "add export", "please", false, "enhancement");
-      List<LabelledIssue> issues = source(fake, Optional.of(Secret.of("ghp_test"))).fetch("o/r", types(), 100);
+      List<LabelledIssue> issues = source(fake, Optional.of(Secret.of("test-gh-test"))).fetch("o/r", types(), 100);
 
       assertEquals(List.of(1L, 2L, 3L, 4L, 5L), issues.stream().filter(i -> i.label().equals("bug")).map(i -> Long.parseLong(i.title().substring(6))).toList());
       assertEquals(List.of("add an option", "add export"), issues.stream().filter(i -> i.label().equals("feature")).map(LabelledIssue::title).toList(),
@@ -52,7 +52,7 @@ class GitHubIssueSourceTest {
       assertEquals(4, bugPages, "7 bug-labelled items at 2 per page: pages 1 to 4 via Link rel=next");
       assertTrue(fake.received.get(0).pathAndQuery().startsWith("/api/v3/repos/o/r/issues?state=closed&per_page=100&labels=bug"));
       assertTrue(fake.received.stream().anyMatch(r -> r.pathAndQuery().contains("labels=enhancement")));
-      assertTrue(fake.received.stream().allMatch(r -> "Bearer ghp_test".equals(r.authorization())));
+      assertTrue(fake.received.stream().allMatch(r -> "Bearer test-gh-test".equals(r.authorization())));
       assertTrue(slept.isEmpty());
     }
   }
@@ -89,9 +89,9 @@ class GitHubIssueSourceTest {
   void aMissingRepositoryFailsAtOnceWithoutRetrying() throws Exception {
     try (FakeGitHub fake = new FakeGitHub(100)) {
       fake.answerNext(new FakeGitHub.Canned(404, Map.of(), "{\"message\":\"Not Found\"}"));
-      IOException e = assertThrows(IOException.class, () -> source(fake, Optional.of(Secret.of("ghp_secret"))).fetch("o/missing", Map.of("bug", "bug"), 10));
+      IOException e = assertThrows(IOException.class, () -> source(fake, Optional.of(Secret.of("test-gh-secret"))).fetch("o/missing", Map.of("bug", "bug"), 10));
       assertTrue(e.getMessage().contains("404"), e.getMessage());
-      assertTrue(!e.getMessage().contains("ghp_secret"), "the token never appears in errors");
+      assertTrue(!e.getMessage().contains("test-gh-secret"), "the token never appears in errors");
       assertEquals(1, fake.received.size());
       assertTrue(slept.isEmpty());
     }
