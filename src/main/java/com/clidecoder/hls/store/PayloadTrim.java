@@ -36,9 +36,8 @@ public final class PayloadTrim {
   /** The last run: how far it trimmed, when, and how many payloads. */
   public record LastRun(Instant trimmedBefore, Instant at, long trimmed) {}
 
-  // The first term repeats the partial index's WHERE word for word, as SQLite needs to use it.
-  private static final String WINDOW = "webhook_events INDEXED BY idx_events_final_age"
-      + " WHERE status IN ('completed', 'failed', 'skipped') AND COALESCE(completed_at, created_at) < ?"
+  // Retention's final-and-older clause (it uses the partial index), from the watermark on.
+  private static final String WINDOW = Retention.FINAL_OLDER
       + " AND COALESCE(completed_at, created_at) >= ? AND status IN ('completed', 'skipped')";
 
   private final Database db;
@@ -88,8 +87,8 @@ public final class PayloadTrim {
       }
     }
     if (ids.isEmpty()) return 0;
-    String in = "(" + "?,".repeat(ids.size() - 1) + "?)";
-    return EventStore.executeUpdate(c, "UPDATE webhook_events SET payload_json = " + TRIMMED + " WHERE id IN " + in,
+    return EventStore.executeUpdate(c, "UPDATE webhook_events SET payload_json = " + TRIMMED
+        + " WHERE id IN " + Retention.placeholders(ids.size()),
         ids.toArray());
   }
 

@@ -27,7 +27,7 @@ public final class Retention {
   public record LastRun(Instant at, long deleted) {}
 
   // The first term repeats the partial index's WHERE word for word, as SQLite needs to use it.
-  private static final String FINAL_OLDER = "webhook_events INDEXED BY idx_events_final_age"
+  static final String FINAL_OLDER = "webhook_events INDEXED BY idx_events_final_age"
       + " WHERE status IN ('completed', 'failed', 'skipped') AND COALESCE(completed_at, created_at) < ?";
 
   private final Database db;
@@ -111,13 +111,18 @@ public final class Retention {
       }
     }
     if (ids.isEmpty()) return 0;
-    String in = "(" + "?,".repeat(ids.size() - 1) + "?)";
+    String in = placeholders(ids.size());
     Object[] params = ids.toArray();
     // Children first: the foreign keys cascade too, but saying it keeps the purge correct on a
     // connection where foreign keys were left off.
     EventStore.executeUpdate(c, "DELETE FROM github_actions WHERE event_id IN " + in, params);
     EventStore.executeUpdate(c, "DELETE FROM claude_analyses WHERE event_id IN " + in, params);
     return EventStore.executeUpdate(c, "DELETE FROM webhook_events WHERE id IN " + in, params);
+  }
+
+  /** {@code (?, ?, ...)} for {@code n} parameters, n at least 1. */
+  static String placeholders(int n) {
+    return "(" + "?,".repeat(n - 1) + "?)";
   }
 
   /** A SQL list of status codes; the codes are the enum's own constants, never user text. */
