@@ -78,10 +78,12 @@ class InstallationTokensTest {
     assertEquals(2, app.tokensIssued(7));
     assertEquals(List.of(false, true, false), app.writes().stream().map(FakeGitHubApp.AppWrite::expired).toList(),
         "ok, refused once, retried with the renewed token: " + app.writes());
-    app.revokeTokens();
-    fake.script("POST", "/app/installations/7/access_tokens", 5, FakeGitHub.error(401, "Bad credentials"));
+    fake.script("POST", "/repos/octo/one/issues/1/labels", 5, FakeGitHub.error(401, "Bad credentials"));
+    int before = fake.received("POST", "/repos/octo/one/issues/1/labels").size();
     assertEquals(401, assertInstanceOf(GitHubResult.HttpError.class,
-        await(client.addLabels("octo/one", 1, List.of("bug")))).status(), "renewed once, not in a loop");
+        await(client.addLabels("octo/one", 1, List.of("bug")))).status());
+    assertEquals(before + 2, fake.received("POST", "/repos/octo/one/issues/1/labels").size(), "retried once, not in a loop");
+    assertEquals(3, app.tokensIssued(7));
   }
 
   @Test
@@ -95,7 +97,7 @@ class InstallationTokensTest {
     String status = client.authStatus();
     assertTrue(status.startsWith("app 42: cannot get an installation token: A JSON web token could not be decoded"), status);
     assertFalse(status.contains("ghs_"), status);
-    assertTrue(fake.writes().isEmpty(), "nothing written without a token");
+    assertTrue(fake.received().stream().noneMatch(q -> q.path().startsWith("/repos/")), "nothing sent without a token");
   }
 
   private GitHubClient client(KeyPair pair, Duration renewBefore) {
