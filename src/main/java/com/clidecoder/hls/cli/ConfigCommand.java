@@ -52,6 +52,7 @@ final class ConfigCommand implements Command {
     ConfigLoader.Loaded loaded = cli.loadConfig(args);
     Cli.noMoreArgs(args);
     if (!quiet) cli.out.println(loaded.renderMasked());
+    if (!quiet) cli.out.println("GitHub identity: " + loaded.hls().github().identity());
     cli.out.println("configuration OK" + loaded.hls().sourceFile().map(f -> " (" + f + ")").orElse(" (embedded defaults)"));
     return 0;
   }

@@ -28,6 +28,8 @@ public final class ConfigLoader {
           Map.entry("HLS_DATABASE", "hls.database.path"),
           Map.entry("GITHUB_API_URL", "hls.github.api-url"),
           Map.entry("GITHUB_TOKEN", "hls.github.token"),
+          Map.entry("GITHUB_APP_ID", "hls.github.app.id"),
+          Map.entry("GITHUB_APP_PRIVATE_KEY_FILE", "hls.github.app.private-key-file"),
           Map.entry("HLS_WEBHOOK_SECRET", "hls.github.webhook-secret"),
           Map.entry("ANTHROPIC_BASE_URL", "hls.claude.api-url"),
           Map.entry("ANTHROPIC_API_KEY", "hls.claude.api-key"),

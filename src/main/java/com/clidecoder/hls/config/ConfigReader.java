@@ -98,6 +98,12 @@ final class ConfigReader {
     return read(path, () -> config.getBoolean(path), "true or false", fallback);
   }
 
+  long positiveLong(String path) {
+    long v = read(path, () -> config.getLong(path), "a whole number above 0", 0L);
+    if (v < 1) problem(path, v, "a whole number above 0");
+    return v;
+  }
+
   int intIn(String path, int min, int max, int fallback) {
     int v = read(path, () -> config.getInt(path), "a whole number in " + min + ".." + max, fallback);
     if (v < min || v > max) {

@@ -51,12 +51,30 @@ public record HlsConfig(
       int diffMaxBytes,
       Duration requestTimeout,
       Duration labelsCacheTtl,
-      int maxCommentChars) {
-    /** Dry-run is forced when there is no token: nothing could be written anyway. */
+      int maxCommentChars,
+      Optional<App> app) {
+    public GitHub(URI apiUrl, Optional<Secret> token, Optional<Secret> webhookSecret, boolean dryRun,
+        Duration writeInterval, Optional<String> botLogin, int diffMaxBytes, Duration requestTimeout,
+        Duration labelsCacheTtl, int maxCommentChars) {
+      this(apiUrl, token, webhookSecret, dryRun, writeInterval, botLogin, diffMaxBytes, requestTimeout,
+          labelsCacheTtl, maxCommentChars, Optional.empty());
+    }
+
+    /** Dry-run is forced when there is neither a token nor an app: nothing could be written anyway. */
     public boolean effectiveDryRun() {
-      return dryRun || token.isEmpty();
+      return dryRun || (token.isEmpty() && app.isEmpty());
+    }
+
+    /** Which identity writes, in words for {@code config check} (never a credential). */
+    public String identity() {
+      if (app.isPresent()) return "GitHub App " + app.get().id() + " (installation tokens)";
+      return token.isPresent() ? "personal token" : "none (dry run)";
     }
   }
+
+  /** {@code hls.github.app}: the GitHub App HLS acts as, with installation tokens renewed {@code renewBefore} ahead. */
+  public record App(long id, java.nio.file.Path privateKeyFile, AppPrivateKey privateKey,
+      Optional<Long> installationId, Duration renewBefore) {}
 
   public enum OutputMode {
     JSON_SCHEMA("json-schema"),

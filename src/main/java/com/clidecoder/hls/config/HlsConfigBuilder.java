@@ -103,7 +103,34 @@ final class HlsConfigBuilder {
         r.intIn("diff-max-bytes", 0, 10_000_000, 100000),
         positive(r, "request-timeout", Duration.ofSeconds(30)),
         r.duration("labels-cache-ttl", Duration.ofMinutes(10)),
-        r.intIn("max-comment-chars", 100, 65000, 4000));
+        r.intIn("max-comment-chars", 100, 65000, 4000),
+        app(r.section("app")));
+  }
+
+  /** The app section is off while id and private-key-file are both unset; half of it is a problem. */
+  private static Optional<HlsConfig.App> app(ConfigReader r) {
+    boolean hasId = r.has("id");
+    boolean hasKey = r.optionalString("private-key-file").isPresent();
+    Optional<Long> installation = r.has("installation-id")
+        ? Optional.of(r.positiveLong("installation-id")) : Optional.empty();
+    Duration renewBefore = r.duration("token-renew-before", Duration.ofMinutes(5));
+    if (!hasId && !hasKey) return Optional.empty();
+    if (!hasId) {
+      r.problems().add(r.key("id") + ": is required when " + r.key("private-key-file") + " is set (the App ID)");
+      return Optional.empty();
+    }
+    long id = r.positiveLong("id");
+    if (!hasKey) {
+      r.problems().add(r.key("private-key-file") + ": is required when " + r.key("id") + " is set (the app's PEM file)");
+      return Optional.empty();
+    }
+    Path file = Path.of(r.optionalString("private-key-file").orElseThrow());
+    AppPrivateKey.Result read = AppPrivateKey.read(file);
+    if (read.key().isEmpty()) {
+      r.problems().add(r.key("private-key-file") + ": the file " + file + " " + read.problem());
+      return Optional.empty();
+    }
+    return Optional.of(new HlsConfig.App(id, file, read.key().get(), installation, renewBefore));
   }
 
   private static HlsConfig.Claude claude(ConfigReader r) {

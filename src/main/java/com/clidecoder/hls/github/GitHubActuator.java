@@ -58,11 +58,17 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       RepositoryRule rule,
       boolean mayHaveLanded,
       Optional<String> threadComment,
-      ActorRef<Outcome> replyTo)
+      ActorRef<Outcome> replyTo,
+      Optional<Long> installation)
       implements Command {
     public Perform(long eventId, String deliveryId, PlannedAction action, RepositoryRule rule,
         boolean mayHaveLanded, ActorRef<Outcome> replyTo) {
       this(eventId, deliveryId, action, rule, mayHaveLanded, Optional.empty(), replyTo);
+    }
+
+    public Perform(long eventId, String deliveryId, PlannedAction action, RepositoryRule rule,
+        boolean mayHaveLanded, Optional<String> threadComment, ActorRef<Outcome> replyTo) {
+      this(eventId, deliveryId, action, rule, mayHaveLanded, threadComment, replyTo, Optional.empty());
     }
   }
 
@@ -262,7 +268,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       return;
     }
     awaitingLabels.put(key, new ArrayList<>(List.of(w)));
-    pipe(liveClient().listLabels(repository), r -> new LabelsFetched(key, r));
+    pipe(liveClient(w.perform()).listLabels(repository), r -> new LabelsFetched(key, r));
   }
 
   private Behavior<Command> onLabelsFetched(LabelsFetched m) {
@@ -327,7 +333,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     }
     String target = p.action().target();
     String delivery = ActionPolicy.marker(p.deliveryId());
-    pipe(liveClient().findIssueComment(p.action().repository(), p.action().number(),
+    pipe(liveClient(p).findIssueComment(p.action().repository(), p.action().number(),
         body -> ActionPolicy.isThreadComment(body, target) || body.strip().endsWith(delivery)),
         r -> new MarkerChecked(job, r));
   }
@@ -336,7 +342,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     Perform p = job.perform();
     log.info("event=github_write kind=comment_edit target={} event_id={} delivery={} github_id={} comment_chars={}",
         job.sent().target(), p.eventId(), p.deliveryId(), commentId, job.sent().body().length());
-    pipe(liveClient().editComment(job.sent().repository(), commentId, job.sent().body()),
+    pipe(liveClient(job.perform()).editComment(job.sent().repository(), commentId, job.sent().body()),
         r -> new EditFinished(job, r));
   }
 
@@ -356,9 +362,9 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     log.info("event=github_write kind={} target={} event_id={} delivery={} labels={} comment_chars={}",
         sent.kind().code, sent.target(), p.eventId(), p.deliveryId(), sent.labels(), sent.body().length());
     CompletionStage<GitHubResult<Optional<String>>> call = sent.kind() == ActionKind.LABEL
-        ? liveClient().addLabels(sent.repository(), sent.number(), sent.labels())
+        ? liveClient(job.perform()).addLabels(sent.repository(), sent.number(), sent.labels())
             .thenApply(r -> r instanceof GitHubResult.Ok ? new GitHubResult.Ok<>(Optional.empty()) : r.failure())
-        : liveClient().createComment(sent.repository(), sent.number(), sent.body());
+        : liveClient(job.perform()).createComment(sent.repository(), sent.number(), sent.body());
     pipe(call, r -> new WriteFinished(job, r));
   }
 
@@ -512,6 +518,11 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       log.info("event=github_probe result=\"{}\"", m.result());
     }
     return this;
+  }
+
+  /** The client acting for the delivery's GitHub App installation (the same client with a personal token). */
+  private GitHubClient liveClient(Perform p) {
+    return liveClient().forInstallation(p.installation());
   }
 
   private GitHubClient liveClient() {

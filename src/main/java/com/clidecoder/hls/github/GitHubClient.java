@@ -68,21 +68,27 @@ public final class GitHubClient {
    */
   private final Executor continuations;
   private final String base;
-  private final Secret token;
+  private final GitHubAuth auth;
+  /** The installation this client acts for (a GitHub App); empty: the configured one, or the personal token. */
+  private final Optional<Long> installation;
   private final Duration timeout;
   private final int diffMaxBytes;
   /** From {@code github-authentication-token-expiration}, sent on every answer for an expiring token. */
   private final java.util.concurrent.atomic.AtomicReference<Instant> tokenExpiresAt =
       new java.util.concurrent.atomic.AtomicReference<>();
   private final URI apiUrl;
+  private final ActorSystem<?> system;
 
-  private GitHubClient(ActorSystem<?> system, URI apiUrl, Secret token, Duration timeout, int diffMaxBytes) {
+  private GitHubClient(ActorSystem<?> system, URI apiUrl, GitHubAuth auth, Optional<Long> installation,
+      Duration timeout, int diffMaxBytes) {
+    this.system = system;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
     this.continuations = system.executionContext();
     String url = apiUrl.toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    this.token = token;
+    this.auth = auth;
+    this.installation = installation;
     this.timeout = timeout;
     this.diffMaxBytes = diffMaxBytes;
     this.apiUrl = apiUrl;
@@ -98,10 +104,27 @@ public final class GitHubClient {
     return send(withHeaders(HttpRequest.GET(base + "/rate_limit"), JSON_MEDIA)).thenApply(r -> map(r, a -> true));
   }
 
-  /** A client for {@code config}'s token; empty when there is none. */
+  /**
+   * A client for {@code config}'s identity: the GitHub App when {@code hls.github.app} is set, else the
+   * personal token; empty when there is neither.
+   */
   public static Optional<GitHubClient> create(ActorSystem<?> system, HlsConfig.GitHub config) {
-    return config.token().map(t -> new GitHubClient(
-        system, config.apiUrl(), t, config.requestTimeout(), config.diffMaxBytes()));
+    Optional<GitHubAuth> auth = config.app()
+        .<GitHubAuth>map(a -> new GitHubAuth.App(new InstallationTokens(system, config, a, java.time.Clock.systemUTC())))
+        .or(() -> config.token().map(GitHubAuth.PersonalToken::new));
+    return auth.map(a -> new GitHubClient(
+        system, config.apiUrl(), a, Optional.empty(), config.requestTimeout(), config.diffMaxBytes()));
+  }
+
+  /** The same client acting for {@code installationId} (a delivery's {@code installation.id}); shares the token cache. */
+  public GitHubClient forInstallation(Optional<Long> installationId) {
+    if (installationId.equals(installation) || auth instanceof GitHubAuth.PersonalToken) return this;
+    return new GitHubClient(system, apiUrl, auth, installationId, timeout, diffMaxBytes);
+  }
+
+  /** For {@code /health}: "token", or the app's state ("app 123: installation token ok"); never a token. */
+  public String authStatus() {
+    return auth.status();
   }
 
   /** {@code GET /repos/{o}/{r}/labels}, every page: the label names. */
@@ -165,11 +188,13 @@ public final class GitHubClient {
     if (!ActionPolicy.isRepositoryName(repository)) return done(invalid(repository));
     HttpRequest request = withHeaders(
         HttpRequest.GET(base + "/repos/" + repository + "/pulls/" + number), DIFF_MEDIA);
-    CompletionStage<GitHubResult<Diff>> stage = http.singleRequest(request).thenComposeAsync(response -> {
-      noteExpiry(response);
-      if (response.status().isSuccess()) return readCapped(response).thenApply(GitHubResult.Ok::new);
-      return strict(response).thenApply(a -> ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now()));
-    }, continuations);
+    CompletionStage<GitHubResult<Diff>> stage = auth.token(installation)
+        .thenCompose(t -> http.singleRequest(request.addHeader(Authorization.oauth2(t.reveal()))))
+        .thenComposeAsync(response -> {
+          noteExpiry(response);
+          if (response.status().isSuccess()) return readCapped(response).thenApply(GitHubResult.Ok::new);
+          return strict(response).thenApply(a -> ErrorAnswers.classify(a.status(), a.headers(), a.body(), Instant.now()));
+        }, continuations);
     return withTimeout(stage);
   }
 
@@ -237,7 +262,6 @@ public final class GitHubClient {
 
   private HttpRequest withHeaders(HttpRequest request, String accept) {
     return request.addHeaders(List.of(
-        Authorization.oauth2(token.reveal()),
         HttpHeader.parse("Accept", accept),
         HttpHeader.parse("X-GitHub-Api-Version", API_VERSION),
         HttpHeader.parse("User-Agent", USER_AGENT)));
@@ -245,9 +269,20 @@ public final class GitHubClient {
 
   /** One request, its whole (bounded) answer read, classified, within the timeout. */
   private CompletionStage<GitHubResult<Answer>> send(HttpRequest request) {
-    CompletionStage<GitHubResult<Answer>> stage =
-        http.singleRequest(request).thenComposeAsync(this::strict, continuations).thenApply(GitHubClient::classified);
-    return withTimeout(stage);
+    return withTimeout(authorised(request, true));
+  }
+
+  /**
+   * The request with this client's token. An installation token GitHub refuses (401) is dropped and the
+   * request sent once more with a fresh one: a token can be revoked or expire early.
+   */
+  private CompletionStage<GitHubResult<Answer>> authorised(HttpRequest request, boolean mayRetry) {
+    CompletionStage<Secret> token = auth.token(installation);
+    return token.thenCompose(t -> http.singleRequest(request.addHeader(Authorization.oauth2(t.reveal())))
+            .thenComposeAsync(this::strict, continuations)
+            .thenCompose(a -> a.status() == 401 && mayRetry && auth.refused(installation, t)
+                ? authorised(request, false)
+                : CompletableFuture.completedFuture(classified(a))));
   }
 
   private static GitHubResult<Answer> classified(Answer a) {

@@ -42,7 +42,8 @@ final class Actions {
       boolean mayHaveLanded = before.isPresent();
       actor.pipeline().actuator().tell(new GitHubActuator.Perform(eventId, job.event().deliveryId(), action, plan.rule(),
           mayHaveLanded, p.threadComment(),
-          actor.ctx().messageAdapter(GitHubActuator.Outcome.class, RepoActor.ActionPerformed::new)));
+          actor.ctx().messageAdapter(GitHubActuator.Outcome.class, RepoActor.ActionPerformed::new),
+          installationOf(plan.payload())));
       return actor.busy(job, actor.receive(job).onMessage(RepoActor.ActionPerformed.class,
           r -> onPerformed(actor, job, plan, actions, index, r.outcome())));
     }));
@@ -95,5 +96,11 @@ final class Actions {
       if (outcome instanceof GitHubActuator.Failed f) return Failures.permanent(actor, job, "GitHub: " + f.message());
       return next(actor, job, plan, actions, index + 1);
     }));
+  }
+
+  /** A GitHub App delivery names its installation; its token is the one to act with. */
+  static java.util.Optional<Long> installationOf(com.fasterxml.jackson.databind.JsonNode payload) {
+    com.fasterxml.jackson.databind.JsonNode id = payload.path("installation").path("id");
+    return id.canConvertToLong() && id.asLong() > 0 ? java.util.Optional.of(id.asLong()) : java.util.Optional.empty();
   }
 }

@@ -93,4 +93,17 @@ class ConfigCheckCommandTest {
     assertEquals(2, run(Map.of(), "config", "show"));
     assertContains(err.toString(StandardCharsets.UTF_8), "expected 'config check'");
   }
+
+  @Test
+  void checkSaysWhichGitHubIdentityIsUsedWithoutTheKey() throws Exception {
+    String pem = com.clidecoder.hls.testkit.AppKeys.pkcs1Pem(com.clidecoder.hls.testkit.AppKeys.generate());
+    Path key = com.clidecoder.hls.testkit.AppKeys.write(dir.resolve("app.pem"), pem);
+    Path f = file("hls.github.app { id = 4711, private-key-file = \"" + key + "\" }");
+    assertEquals(0, run(Map.of(), "config", "check", "--config", f.toString()), err.toString());
+    assertContains(out.toString(), "GitHub identity: GitHub App 4711 (installation tokens)");
+    assertNotContains(out.toString(), pem.split("\n")[1]);
+    out.reset();
+    assertEquals(0, run(Map.of("GITHUB_TOKEN", "ghp_x"), "config", "check", "--config", file("").toString()));
+    assertContains(out.toString(), "GitHub identity: personal token");
+  }
 }

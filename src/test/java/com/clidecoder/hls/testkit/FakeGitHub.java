@@ -120,6 +120,16 @@ public final class FakeGitHub implements AutoCloseable {
     return this;
   }
 
+  // --- GitHub App (issue 13) ---
+  private volatile FakeGitHubApp app;
+
+  /** Also acts as the GitHub App side: {@code /app}, installation tokens checked per write. */
+  public FakeGitHub app(FakeGitHubApp app) {
+    this.app = app;
+    return this;
+  }
+  // --- end GitHub App ---
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -260,7 +270,18 @@ public final class FakeGitHub implements AutoCloseable {
     if (req.isWrite()) maxWritesInFlight.accumulateAndGet(writesInFlight.incrementAndGet(), Math::max);
     try {
       if (tokenExpiration != null) ex.getResponseHeaders().set("github-authentication-token-expiration", tokenExpiration);
-      if (refuseToken || !("Bearer " + token).equals(req.header("authorization"))) {
+      // --- GitHub App (issue 13): /app routes, installation tokens; see FakeGitHubApp ---
+      FakeGitHubApp app = this.app;
+      if (app != null) {
+        Optional<Response> appAnswer = app.answer(req);
+        if (appAnswer.isPresent()) {
+          send(ex, appAnswer.get());
+          return;
+        }
+      }
+      boolean appToken = app != null && app.accepts(req);
+      // --- end GitHub App ---
+      if (refuseToken || !(appToken || ("Bearer " + token).equals(req.header("authorization")))) {
         send(ex, new Response(401, Map.of(), errorBody("Bad credentials")));
         return;
       }
