@@ -30,8 +30,13 @@ public final class DeliveryPage {
       return new Parsed(List.of(), "malformed JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isArray()) return new Parsed(List.of(), "expected a JSON array of deliveries");
+    return parse(root);
+  }
+
+  /** The deliveries of listed items (the client's pages, already read as JSON). */
+  public static Parsed parse(Iterable<JsonNode> items) {
     List<HookDelivery> out = new ArrayList<>();
-    for (JsonNode n : root) {
+    for (JsonNode n : items) {
       if (!n.hasNonNull("id") || !n.hasNonNull("guid") || !n.hasNonNull("delivered_at")) {
         return new Parsed(List.of(), "delivery without id, guid or delivered_at");
       }

@@ -17,9 +17,40 @@ public final class ReconcileStore {
 
   /** Records a guid the intake answered without storing an event (ignored); a second call keeps the first. */
   public void recordSeen(String guid, String answer, Instant now) {
-    db.transaction(c -> EventStore.executeUpdate(c,
-        "INSERT INTO seen_deliveries (guid, answer, seen_at) VALUES (?, ?, ?) ON CONFLICT (guid) DO NOTHING",
-        guid, answer, now.toEpochMilli()));
+    recordSeen(java.util.List.of(guid), answer, now);
+  }
+
+  /** Records several such guids in one transaction (the intake hands them over in batches). */
+  public void recordSeen(Collection<String> guids, String answer, Instant now) {
+    db.transaction(c -> {
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO seen_deliveries (guid, answer, seen_at) VALUES (?, ?, ?) ON CONFLICT (guid) DO NOTHING")) {
+        for (String guid : guids) {
+          s.setString(1, guid);
+          s.setString(2, answer);
+          s.setLong(3, now.toEpochMilli());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /** Forgets seen and asked guids older than {@code cutoff} (GitHub lists deliveries for days, not months). */
+  public int prune(Instant cutoff) {
+    return db.transaction(c -> EventStore.executeUpdate(c, "DELETE FROM seen_deliveries WHERE seen_at < ?", cutoff.toEpochMilli())
+        + EventStore.executeUpdate(c, "DELETE FROM redelivery_requests WHERE asked_at < ?", cutoff.toEpochMilli()));
+  }
+
+  /** Redeliveries asked so far (kept for the pruning window): {@code /stats} and {@code /metrics}. */
+  public long askedCount() {
+    return db.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM redelivery_requests");
+          ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    });
   }
 
   /** The subset of {@code guids} HLS stored as an event, saw at intake, or already asked a redelivery for. */

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Gap finding over a real SQLite file with the real migrations (008 adds the reconciler's tables). */
+/** Gap finding over a real SQLite file with the real migrations (009 adds the reconciler's tables). */
 class GapsTest {
   private static final Set<String> HANDLED = Set.of("issues", "pull_request");
   private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
