@@ -269,7 +269,8 @@ public final class GitHubClient {
 
   /** {@code POST {hookPath}/deliveries/{id}/attempts}: GitHub answers 202 and sends the delivery again. */
   public CompletionStage<GitHubResult<Boolean>> redeliver(String hookPath, long deliveryId) {
-    HttpRequest request = post(hookPath + "/deliveries/" + deliveryId + "/attempts", "{}");
+    // No body: GitHub's description of this operation has none, and Prism refuses one (found by GitHubContractTest).
+    HttpRequest request = withHeaders(HttpRequest.POST(base + hookPath + "/deliveries/" + deliveryId + "/attempts"), JSON_MEDIA);
     return (hookPath.startsWith("/app/") ? sendAsApp(request) : send(request)).thenApply(r -> map(r, a -> true));
   }
 
