@@ -58,6 +58,8 @@ public final class HealthRoute {
   private final Clock clock = Clock.systemUTC();
   /** The handler path's spool figures ({@code "spool"}); blocking file I/O, run on {@code jdbc}. */
   private final Supplier<Optional<Map<String, Object>>> spool;
+  /** The reconciler's state ({@code "reconcile"}): a hook it cannot read is reported here, not as degraded. */
+  private final Supplier<Optional<Map<String, Object>>> reconcile;
 
   public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline) {
     this(db, jdbc, pipeline, Optional::empty);
@@ -65,6 +67,13 @@ public final class HealthRoute {
 
   public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline,
       Supplier<Optional<Map<String, Object>>> spool) {
+    this(db, jdbc, pipeline, spool, Optional::empty);
+  }
+
+  /** {@code reconcile} must not block (it reads the reconciler's last published status). */
+  public HealthRoute(Database db, Executor jdbc, Supplier<CompletionStage<PipelineHealth>> pipeline,
+      Supplier<Optional<Map<String, Object>>> spool, Supplier<Optional<Map<String, Object>>> reconcile) {
+    this.reconcile = reconcile;
     this.db = db;
     this.jdbc = jdbc;
     this.pipeline = pipeline;
@@ -116,6 +125,7 @@ public final class HealthRoute {
       return body;
     }).thenCombine(spooled, (body, s) -> {
       s.ifPresent(figures -> body.put("spool", figures));
+      reconcile.get().ifPresent(r -> body.put("reconcile", r));
       return body;
     });
   }

@@ -15,6 +15,7 @@ import com.clidecoder.hls.store.StatsStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -34,8 +35,16 @@ public final class StatsRoute {
   private final Executor jdbc;
   private final Supplier<HlsConfig> config;
   private final Clock clock;
+  /** The reconciler's figures ({@code "reconcile"}: last run, gaps found, redeliveries asked); must not block. */
+  private final Supplier<Optional<Map<String, Object>>> reconcile;
 
   public StatsRoute(StatsStore stats, Executor jdbc, Supplier<HlsConfig> config, Clock clock) {
+    this(stats, jdbc, config, clock, Optional::empty);
+  }
+
+  public StatsRoute(StatsStore stats, Executor jdbc, Supplier<HlsConfig> config, Clock clock,
+      Supplier<Optional<Map<String, Object>>> reconcile) {
+    this.reconcile = reconcile;
     this.stats = stats;
     this.jdbc = jdbc;
     this.config = config;
@@ -53,6 +62,7 @@ public final class StatsRoute {
       Map<String, Object> body = body(stats.queueStats(clock.instant()));
       StatsStore.TriageComparison t = stats.triageComparison();
       body.put("triage", Map.of("compared", t.compared(), "agreed", t.agreed(), "disagreed", t.disagreed()));
+      reconcile.get().ifPresent(r -> body.put("reconcile", r));
       return body;
     }, jdbc), result -> {
       if (result.isSuccess()) return complete(StatusCodes.OK, result.get(), JsonReplies.JSON);

@@ -7,7 +7,10 @@ import com.clidecoder.hls.triage.TriageModels;
 import com.clidecoder.hls.github.GitHubActuator;
 import com.clidecoder.hls.pipeline.Pipeline;
 import com.clidecoder.hls.pipeline.QueueSupervisor;
+import com.clidecoder.hls.reconcile.Reconciler;
 import com.clidecoder.hls.store.ActionStore;
+import com.clidecoder.hls.store.ReconcileStore;
+import com.clidecoder.hls.store.SeenDeliveries;
 import com.clidecoder.hls.store.AnalysisStore;
 import com.clidecoder.hls.spool.LoopbackIntake;
 import com.clidecoder.hls.spool.SpoolDrainer;
@@ -106,7 +109,7 @@ public final class HlsApp {
         startPipeline(config, system, db, events, stats, jdbc, reloader, metrics);
     reloader.addListener(c -> LogSetup.level(c.logging()));
     Services services = new Services(db, events, stats, intake, jdbc, system, supervisor, reloader, metrics,
-        SpoolLocation.resolve(config.spool().dir(), env));
+        SpoolLocation.resolve(config.spool().dir(), env), startReconciler(config, system, db, jdbc, reloader, metrics));
     metrics.spool(services::spoolFigures);
     // Retention: first run a minute after start (not during it), then daily.
     org.apache.pekko.actor.Cancellable retention = DailyRetention.start(system, new Retention(db), reloader::current,
@@ -202,6 +205,18 @@ public final class HlsApp {
       supervisor.tell(new QueueSupervisor.Reconfigure(c));
     });
     return supervisor;
+  }
+
+  /** The delivery reconciler (it runs passes only when enabled or asked) and the intake's record of ignored guids. */
+  private static Services.Reconciliation startReconciler(HlsConfig config, ActorSystem<Void> system, Database db,
+      Executor jdbc, ConfigReloader reloader, HlsMetrics metrics) {
+    ReconcileStore store = new ReconcileStore(db);
+    java.util.concurrent.atomic.AtomicReference<Reconciler.Status> status =
+        new java.util.concurrent.atomic.AtomicReference<>(Reconciler.Status.NONE);
+    ActorRef<Reconciler.Command> actor = system.systemActorOf(
+        Reconciler.create(config, store, jdbc, Clock.systemUTC(), status::set, metrics), "reconciler", Props.empty());
+    reloader.addListener(c -> actor.tell(new Reconciler.Reconfigure(c)));
+    return new Services.Reconciliation(actor, status, new SeenDeliveries(store, jdbc, Clock.systemUTC()));
   }
 
   /** Once the intake listens, the handler path's spool is sent through it (at start and on a timer). */

@@ -1,6 +1,9 @@
 package com.clidecoder.hls.app;
 
 import com.clidecoder.hls.api.DashboardRoute;
+import com.clidecoder.hls.api.DeliveriesRoute;
+import com.clidecoder.hls.reconcile.Reconciler;
+import com.clidecoder.hls.store.SeenDeliveries;
 import com.clidecoder.hls.api.EventsRoute;
 import com.clidecoder.hls.api.HealthRoute;
 import com.clidecoder.hls.api.MetricsRoute;
@@ -45,21 +48,38 @@ record Services(
     ActorRef<QueueSupervisor.Command> supervisor,
     ConfigReloader reloader,
     HlsMetrics metrics,
-    Path spoolDir) {
+    Path spoolDir,
+    Reconciliation reconciliation) {
+
+  /** The reconciler, its last published status, and the intake's record of ignored deliveries. */
+  record Reconciliation(ActorRef<Reconciler.Command> actor,
+      java.util.concurrent.atomic.AtomicReference<Reconciler.Status> status, SeenDeliveries seen) {
+    Optional<Map<String, Object>> json() {
+      return Optional.of(status.get().toJson());
+    }
+  }
 
   Route routes() {
     // Routes read the config in force per request, so a reload takes effect for the next request.
     Supplier<HlsConfig> current = reloader::current;
     Clock clock = Clock.systemUTC();
     return HttpRoutes.all(
-        new HealthRoute(db, jdbc, this::pipelineHealth, () -> Optional.of(spoolFigures().toJson())).route(),
-        new StatsRoute(stats, jdbc, current, clock).route(),
-        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake, r -> metrics.rejected(r.label)).route(),
+        new HealthRoute(db, jdbc, this::pipelineHealth, () -> Optional.of(spoolFigures().toJson()),
+            reconciliation::json).route(),
+        new StatsRoute(stats, jdbc, current, clock, reconciliation::json).route(),
+        new WebhookRoute(current, intake, this::wakePipeline, metrics::intake, r -> metrics.rejected(r.label),
+            reconciliation.seen()::ignored).route(),
+        new DeliveriesRoute(current, this::reconcileNow).route(),
         new EventsRoute(current, new EventQueries(db, events), jdbc, this::wakePipeline, clock).route(),
         new ReloadRoute(current, () -> outcome(reloader.reload()), jdbc).route(),
         new MetricsRoute(current, metrics, stats, new Retention(db),
             () -> pipelineHealth().thenApply(HealthRoute.PipelineHealth::pausedBecause), jdbc, clock).route(),
         new DashboardRoute(current, Version.current(), clock.instant(), clock).route());
+  }
+
+  CompletionStage<Reconciler.Outcome> reconcileNow(Optional<Duration> since, boolean redeliver, boolean dryRun) {
+    return AskPattern.<Reconciler.Command, Reconciler.Outcome>ask(reconciliation.actor(),
+        replyTo -> new Reconciler.RunNow(since, redeliver, dryRun, replyTo), DeliveriesRoute.PASS_TIMEOUT, system.scheduler());
   }
 
   /** Called after a commit that queued events: the pipeline claims now instead of at its next poll. */

@@ -14,7 +14,7 @@ public final class Main {
 
   static Map<String, Command> commands() {
     Map<String, Command> all = new LinkedHashMap<>();
-    for (Command c : List.<Command>of(new ServeCommand(), new ConfigCommand(), new StatsCommand(), new MonitorCommand(), new EventsCommand(), new RetryCommand(), new PurgeCommand(), new ReloadCommand(), new EnqueueCommand(), new ReplayCommand(), new TriageCommand())) all.put(c.name(), c);
+    for (Command c : List.<Command>of(new ServeCommand(), new ConfigCommand(), new StatsCommand(), new MonitorCommand(), new EventsCommand(), new RetryCommand(), new PurgeCommand(), new ReloadCommand(), new DeliveriesCommand(), new EnqueueCommand(), new ReplayCommand(), new TriageCommand())) all.put(c.name(), c);
     return all;
   }
 

@@ -67,6 +67,10 @@ final class MonitorAlerts {
       alerts.add(rejected + " spooled " + (rejected == 1 ? "delivery was" : "deliveries were") + " rejected by HLS: see "
           + Text.text(spool.path("dir")) + "/rejected/ (each with its reason)");
     }
+    // The reconciler cannot see a hook (403/404): lost deliveries would stay lost until someone fixes the permission.
+    for (JsonNode problem : health.path("reconcile").path("problems")) {
+      alerts.add("the delivery reconciler cannot read a hook: " + problem.asText());
+    }
     return alerts;
   }
 

@@ -82,6 +82,16 @@ final class ServiceClient {
     return send(b);
   }
 
+  /**
+   * A management call that may take long (a reconcile pass paces its redeliveries): admin token as for
+   * {@link #postAdmin}, waiting up to {@code timeout}.
+   */
+  Reply adminCall(String method, String pathAndQuery, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(pathAndQuery)).method(method, HttpRequest.BodyPublishers.noBody());
+    config.admin().token().map(Secret::reveal).ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return send(b, timeout);
+  }
+
   /** A webhook delivery to the intake, body sent byte for byte (its signature covers those bytes). */
   Reply postWebhook(byte[] body, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(config.server().webhookPath()))
@@ -95,7 +105,11 @@ final class ServiceClient {
   }
 
   private Reply send(HttpRequest.Builder request) {
-    HttpRequest r = request.timeout(REQUEST_TIMEOUT).header("Accept", "application/json").build();
+    return send(request, REQUEST_TIMEOUT);
+  }
+
+  private Reply send(HttpRequest.Builder request, Duration timeout) {
+    HttpRequest r = request.timeout(timeout).header("Accept", "application/json").build();
     HttpResponse<String> response;
     try {
       response = http.send(r, HttpResponse.BodyHandlers.ofString());
@@ -104,7 +118,7 @@ final class ServiceClient {
     } catch (ConnectException e) {
       throw new CliFailure("HLS is not running at " + base + " (connection refused)");
     } catch (HttpTimeoutException e) {
-      throw new CliFailure("HLS at " + base + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s");
+      throw new CliFailure("HLS at " + base + " did not answer within " + timeout.toSeconds() + "s");
     } catch (IOException e) {
       throw new CliFailure("cannot reach HLS at " + base + ": " + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()));
     } catch (InterruptedException e) {

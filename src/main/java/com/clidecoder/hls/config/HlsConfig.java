@@ -23,6 +23,7 @@ public record HlsConfig(
     Triage triage,
     RepositoryRules repositories,
     Spool spool,
+    Reconcile reconcile,
     Optional<Path> sourceFile) {
 
   public record Server(
@@ -145,6 +146,12 @@ public record HlsConfig(
    * folder (see {@code spool.SpoolLocation}).
    */
   public record Spool(Path dir, Duration drainInterval) {}
+
+  /** The reconciler (issue 13): asks GitHub to redeliver failed deliveries HLS never saw. */
+  public record Reconcile(boolean enabled, Duration interval, Duration lookback, int maxRedeliveries, List<Hook> hooks) {}
+
+  /** A hook of a personal-token setup: exactly one of {@code repository} ("o/r") or {@code org}. */
+  public record Hook(Optional<String> repository, Optional<String> org, long id) {}
 
   /** Event types HLS handles; anything else is acknowledged as ignored. */
   public static final List<String> HANDLED_EVENTS =

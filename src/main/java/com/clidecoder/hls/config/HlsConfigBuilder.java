@@ -37,6 +37,7 @@ final class HlsConfigBuilder {
         triage(hls.section("triage")),
         new RepositoryRules(RepositoryRulesReader.read(hls.rawConfig(), hls.problems())),
         spool(hls.section("spool")),
+        reconcile(hls.section("reconcile")),
         file);
   }
 
@@ -231,6 +232,32 @@ final class HlsConfigBuilder {
     String dir = r.string("dir", "spool");
     if (dir.isBlank() || Files.isRegularFile(Path.of(dir))) r.problem("dir", dir, "a folder path such as spool or /var/spool/hls");
     return new HlsConfig.Spool(Path.of(dir), positive(r, "drain-interval", Duration.ofSeconds(30)));
+  }
+
+  private static HlsConfig.Reconcile reconcile(ConfigReader r) {
+    java.util.List<HlsConfig.Hook> hooks = new java.util.ArrayList<>();
+    com.typesafe.config.Config raw = r.rawConfig();
+    if (raw.hasPath("hooks")) {
+      try {
+        java.util.List<? extends com.typesafe.config.Config> entries = raw.getConfigList("hooks");
+        for (int i = 0; i < entries.size(); i++) hooks.add(hook(r, i, entries.get(i)));
+      } catch (com.typesafe.config.ConfigException.WrongType e) {
+        r.problem("hooks", raw.getValue("hooks").render(), "a list of { repository = \"o/r\", id = N } or { org = \"o\", id = N }");
+      }
+    }
+    return new HlsConfig.Reconcile(r.bool("enabled", false), positive(r, "interval", Duration.ofMinutes(10)),
+        positive(r, "lookback", Duration.ofHours(24)), r.intIn("max-redeliveries", 1, 10_000, 50), java.util.List.copyOf(hooks));
+  }
+
+  private static HlsConfig.Hook hook(ConfigReader r, int i, com.typesafe.config.Config c) {
+    String at = "hooks." + i;
+    java.util.Optional<String> repo = c.hasPath("repository") ? java.util.Optional.of(c.getString("repository")) : java.util.Optional.empty();
+    java.util.Optional<String> org = c.hasPath("org") ? java.util.Optional.of(c.getString("org")) : java.util.Optional.empty();
+    if (repo.isPresent() == org.isPresent()) r.problem(at, c.root().render(com.typesafe.config.ConfigRenderOptions.concise()), "exactly one of repository or org");
+    if (repo.isPresent() && !repo.get().matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) r.problem(at + ".repository", repo.get(), "owner/repo");
+    long id = c.hasPath("id") && c.getValue("id").valueType() == com.typesafe.config.ConfigValueType.NUMBER ? c.getLong("id") : 0;
+    if (id <= 0) r.problem(at + ".id", c.hasPath("id") ? c.getValue("id").render() : "missing", "the hook's numeric id, greater than zero");
+    return new HlsConfig.Hook(repo, org, id);
   }
 
   private static Duration positive(ConfigReader r, String path, Duration fallback) {

@@ -19,6 +19,11 @@ public sealed interface GitHubAuth {
   /** For {@code /health}: which identity, and whether a token could be had (never the token). */
   String status();
 
+  /** A fresh app JWT (for {@code /app/...} routes such as the app's own hook); empty for a personal token. */
+  default Optional<Secret> appJwt() {
+    return Optional.empty();
+  }
+
   record PersonalToken(Secret secret) implements GitHubAuth {
     @Override
     public CompletionStage<Secret> token(Optional<Long> installation) {
@@ -50,6 +55,11 @@ public sealed interface GitHubAuth {
     @Override
     public String status() {
       return tokens.status();
+    }
+
+    @Override
+    public Optional<Secret> appJwt() {
+      return Optional.of(tokens.appJwt());
     }
   }
 }

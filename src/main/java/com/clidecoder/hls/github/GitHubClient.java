@@ -226,12 +226,13 @@ public final class GitHubClient {
   }
 
   private CompletionStage<GitHubResult<List<JsonNode>>> listAll(String firstUrl, Predicate<JsonNode> stopAt) {
-    return page(firstUrl, stopAt, new ArrayList<>(), 1);
+    return page(firstUrl, stopAt, new ArrayList<>(), 1, false);
   }
 
   private CompletionStage<GitHubResult<List<JsonNode>>> page(
-      String url, Predicate<JsonNode> stopAt, List<JsonNode> seen, int pageNo) {
-    return send(withHeaders(HttpRequest.GET(url), JSON_MEDIA)).thenCompose(r -> {
+      String url, Predicate<JsonNode> stopAt, List<JsonNode> seen, int pageNo, boolean asApp) {
+    HttpRequest get = withHeaders(HttpRequest.GET(url), JSON_MEDIA);
+    return (asApp ? sendAsApp(get) : send(get)).thenCompose(r -> {
       if (!(r instanceof GitHubResult.Ok<Answer> ok)) return done(r.<List<JsonNode>>failure());
       JsonNode items;
       try {
@@ -251,8 +252,35 @@ public final class GitHubClient {
       if (!sameOrigin(next.get())) {
         return done(new GitHubResult.NoAnswer<>("pagination link leaves " + origin(URI.create(base))));
       }
-      return page(next.get(), stopAt, seen, pageNo + 1);
+      return page(next.get(), stopAt, seen, pageNo + 1, asApp);
     });
+  }
+
+  // ---- the reconciler (issue 13.3): a hook's deliveries and redeliveries ----
+
+  /**
+   * A hook's recent deliveries, newest first, following the Link header's {@code cursor} pages until one
+   * reaches {@code stopAt}. {@code hookPath} is {@code /app/hook}, {@code /repos/o/r/hooks/N} or
+   * {@code /orgs/o/hooks/N}; the app's own hook is read with the app JWT, the others with the token.
+   */
+  public CompletionStage<GitHubResult<List<JsonNode>>> hookDeliveries(String hookPath, Predicate<JsonNode> stopAt) {
+    return page(base + hookPath + "/deliveries?per_page=100", stopAt, new ArrayList<>(), 1, hookPath.startsWith("/app/"));
+  }
+
+  /** {@code POST {hookPath}/deliveries/{id}/attempts}: GitHub answers 202 and sends the delivery again. */
+  public CompletionStage<GitHubResult<Boolean>> redeliver(String hookPath, long deliveryId) {
+    // No body: GitHub's description of this operation has none, and Prism refuses one (found by GitHubContractTest).
+    HttpRequest request = withHeaders(HttpRequest.POST(base + hookPath + "/deliveries/" + deliveryId + "/attempts"), JSON_MEDIA);
+    return (hookPath.startsWith("/app/") ? sendAsApp(request) : send(request)).thenApply(r -> map(r, a -> true));
+  }
+
+  /** A request authorised by the app JWT (an {@code /app} route); without an app, the token as usual. */
+  private CompletionStage<GitHubResult<Answer>> sendAsApp(HttpRequest request) {
+    Optional<Secret> jwt = auth.appJwt();
+    if (jwt.isEmpty()) return send(request);
+    return withTimeout(http.singleRequest(request.addHeader(Authorization.oauth2(jwt.get().reveal())))
+        .thenComposeAsync(this::strict, continuations)
+        .thenApply(GitHubClient::classified));
   }
 
   private HttpRequest post(String path, String json) {

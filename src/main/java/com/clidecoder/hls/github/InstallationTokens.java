@@ -84,6 +84,10 @@ public final class InstallationTokens {
     return status;
   }
 
+  Secret appJwt() {
+    return Secret.of(AppJwt.sign(app, clock.instant()));
+  }
+
   private CompletableFuture<Token> fetch(long installation) {
     HttpRequest request = HttpRequest.POST(base + "/app/installations/" + installation + "/access_tokens")
         .addHeaders(java.util.List.of(

@@ -68,6 +68,7 @@ public final class WebhookRoute {
   private final Runnable onQueued;
   private final BiConsumer<String, String> outcomes;
   private final Consumer<Refusal> refusals;
+  private final Consumer<String> ignoredDeliveries;
   private final CommitDeadlines deadlines;
   private volatile Rules rules;
 
@@ -86,17 +87,25 @@ public final class WebhookRoute {
    *     check (or came where none is configured): queued, duplicate, ignored, rejected, unavailable
    * @param refusals told the reason class of every 4xx/503 answer, signed or not (metrics without an
    *     event label: an unsigned request's headers must not make new series)
+   * @param ignoredDeliveries told the delivery id of every delivery answered as ignored (the reconciler's
+   *     record of what the intake saw); must not block
    */
   public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
-      BiConsumer<String, String> outcomes, Consumer<Refusal> refusals) {
+      BiConsumer<String, String> outcomes, Consumer<Refusal> refusals, Consumer<String> ignoredDeliveries) {
     this.outcomes = outcomes;
     this.refusals = refusals;
+    this.ignoredDeliveries = ignoredDeliveries;
     this.config = config;
     this.server = config.get().server();
     this.deadlines = new CommitDeadlines(server.commitTimeout());
     this.rules = Rules.of(config.get());
     this.writer = writer;
     this.onQueued = onQueued;
+  }
+
+  public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
+      BiConsumer<String, String> outcomes, Consumer<Refusal> refusals) {
+    this(config, writer, onQueued, outcomes, refusals, guid -> {});
   }
 
   public WebhookRoute(Supplier<HlsConfig> config, IntakeWriter writer, Runnable onQueued,
@@ -241,6 +250,7 @@ public final class WebhookRoute {
       reply.put("status", "ignored");
       reply.put("reason", i.reason());
       outcomes.accept(event, "ignored");
+      ignoredDeliveries.accept(deliveryId);
       return complete(JsonReplies.response(StatusCodes.OK, reply));
     }
     return store(((IntakePolicy.Queue) decision).delivery());

@@ -38,6 +38,8 @@ import java.util.function.Supplier;
  * {@code hls_retries_total}, {@code hls_queue_depth{status}}, {@code hls_queue_oldest_pending_age_seconds},
  * {@code hls_spool_depth}, {@code hls_spool_oldest_age_seconds}, {@code hls_spool_rejected} (read from the
  * spool folder at scrape time), {@code hls_spool_drained_total},
+ * {@code hls_reconcile_runs_total}, {@code hls_reconcile_gaps_total}, {@code hls_reconcile_redeliveries_total{result}}
+ * ({@code asked} or {@code failed}), {@code hls_reconcile_hook_problems} (hooks the last pass could not read),
  * and Micrometer's JVM and process families ({@code jvm_*}, {@code process_*}, {@code system_*}).
  */
 public final class HlsMetrics implements AutoCloseable {
@@ -198,6 +200,23 @@ public final class HlsMetrics implements AutoCloseable {
 
   public void retry() {
     retries.increment();
+  }
+
+  private volatile int reconcileHookProblems;
+
+  /** A reconcile pass that ran (timer or CLI): what it found and asked. */
+  public void reconciled(int gapsFound, long asked, long failed, int hookProblems) {
+    Counter.builder("hls.reconcile.runs").description("Reconcile passes over the hooks' deliveries").register(registry).increment();
+    Counter.builder("hls.reconcile.gaps").description("Failed deliveries of handled events HLS never saw, as found by a pass")
+        .register(registry).increment(gapsFound);
+    Counter.builder("hls.reconcile.redeliveries").description("Redeliveries asked of GitHub, by result")
+        .tag("result", "asked").register(registry).increment(asked);
+    Counter.builder("hls.reconcile.redeliveries").description("Redeliveries asked of GitHub, by result")
+        .tag("result", "failed").register(registry).increment(failed);
+    reconcileHookProblems = hookProblems;
+    // Registering again returns the registered gauge (Micrometer keys meters by name and tags).
+    Gauge.builder("hls.reconcile.hook.problems", this, m -> m.reconcileHookProblems)
+        .description("Hooks the last reconcile pass could not read (403/404: see /health)").register(registry);
   }
 
   /**

@@ -130,6 +130,16 @@ public final class FakeGitHub implements AutoCloseable {
   }
   // --- end GitHub App ---
 
+  // --- hook deliveries (issue 13.3), see FakeHookDeliveries ---
+  private final List<FakeHookDeliveries> hooks = new CopyOnWriteArrayList<>();
+
+  /** Serves this hook's delivery log and redeliveries (the app's hook checks the app JWT, others the token). */
+  public FakeGitHub hook(FakeHookDeliveries hook) {
+    hooks.add(hook);
+    return this;
+  }
+  // --- end hook deliveries ---
+
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -281,8 +291,21 @@ public final class FakeGitHub implements AutoCloseable {
       }
       boolean appToken = app != null && app.accepts(req);
       // --- end GitHub App ---
-      if (refuseToken || !(appToken || ("Bearer " + token).equals(req.header("authorization")))) {
+      boolean tokenOk = !refuseToken && (appToken || ("Bearer " + token).equals(req.header("authorization")));
+      Optional<FakeHookDeliveries> hook = hooks.stream().filter(h -> h.handles(req.path())).findFirst();
+      if (hook.isPresent() && req.path().startsWith("/app/")) {
+        Optional<Response> refused = app == null
+            ? Optional.of(new Response(401, Map.of(), errorBody("A JSON web token could not be decoded")))
+            : app.jwtProblem(req);
+        send(ex, refused.orElseGet(() -> hook.get().answer(req, url())));
+        return;
+      }
+      if (!tokenOk) {
         send(ex, new Response(401, Map.of(), errorBody("Bad credentials")));
+        return;
+      }
+      if (hook.isPresent()) {
+        send(ex, hook.get().answer(req, url()));
         return;
       }
       Optional<Reply> scripted = takeScripted(req);

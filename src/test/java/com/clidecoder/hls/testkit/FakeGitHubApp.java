@@ -102,7 +102,7 @@ public final class FakeGitHubApp {
   }
 
   /** GitHub's checks of an app JWT; empty when it is good. */
-  private Optional<FakeGitHub.Response> jwtProblem(FakeGitHub.Received req) {
+  Optional<FakeGitHub.Response> jwtProblem(FakeGitHub.Received req) {
     String auth = req.header("authorization");
     if (auth == null || !auth.startsWith("Bearer ")) return Optional.of(refusal("A JSON web token could not be decoded"));
     try {
