@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole service over loopback: a delivery posted to the intake is analysed by a fake Anthropic
  * API and acted on at a fake GitHub, both speaking the real wire formats.
  */
-class EndToEndTest {
+public class EndToEndTest {
   private static final String TOKEN = "test-gh-test_token_for_the_fake_only";
   private static final AtomicInteger deliveries = new AtomicInteger();
 
@@ -58,7 +58,7 @@ class EndToEndTest {
   }
 
   /** Settings for a live service against the two fakes, with short waits; {@code extra} is appended. */
-  static String againstFakes(FakeAnthropic anthropic, FakeGitHub github, String token, String extra) {
+  public static String againstFakes(FakeAnthropic anthropic, FakeGitHub github, String token, String extra) {
     return String.join("\n",
         "hls.claude.api-url = \"" + anthropic.url() + "\"",
         "hls.claude.api-key = \"test-ant-test-only\"",

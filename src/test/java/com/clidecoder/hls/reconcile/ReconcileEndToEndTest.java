@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.clidecoder.hls.app.EndToEndTest;
 import com.clidecoder.hls.cli.CliHarness;
 import com.clidecoder.hls.domain.Json;
 import com.clidecoder.hls.testkit.FakeAnthropic;
@@ -50,16 +51,9 @@ class ReconcileEndToEndTest {
   }
 
   private RunningService start() {
-    RunningService s = new RunningService(dir.resolve("svc"), String.join("\n",
-        "hls.claude.api-url = \"" + anthropic.url() + "\"",
-        "hls.claude.api-key = \"test-ant-test-only\"",
-        "hls.github.api-url = \"" + github.url() + "\"",
-        "hls.github.token = \"" + TOKEN + "\"",
-        "hls.github.write-interval = 20ms",
-        "hls.workers.poll-interval = 200ms",
-        "hls.workers.backoff { min = 100ms, max = 300ms }",
+    RunningService s = new RunningService(dir.resolve("svc"), EndToEndTest.againstFakes(anthropic, github, TOKEN, String.join("\n",
         "hls.repositories = [{ name = \"*\" }, { name = \"acme/off\", enabled = false }]",
-        "hls.reconcile { lookback = 24h, max-redeliveries = 50, hooks = [{ repository = \"acme/app\", id = 7 }] }"));
+        "hls.reconcile { lookback = 24h, max-redeliveries = 50, hooks = [{ repository = \"acme/app\", id = 7 }] }")));
     hook.receiver(s.url() + "/webhook");
     return s;
   }
