@@ -93,11 +93,11 @@ final class ReconcilePass {
     return client.redeliver(hook.path(), d.id()).thenCompose(r -> {
       if (r instanceof GitHubResult.Ok<Boolean>) {
         return CompletableFuture.supplyAsync(() -> store.recordAsked(d.guid(), d.id(), clock.instant()), jdbc)
-            .thenApply(recorded -> {
+            .thenApplyAsync(recorded -> {
               log.info("event=redelivery_asked hook=\"{}\" guid={} delivery_id={} event={} status_code={}",
                   hook.name(), d.guid(), d.id(), d.event(), d.statusCode());
               return "asked";
-            });
+            }, continuations);
       }
       String why = problem(hook, r);
       log.warn("event=redelivery_failed hook=\"{}\" guid={} delivery_id={} problem=\"{}\"", hook.name(), d.guid(), d.id(), why);

@@ -51,9 +51,14 @@ class ReconcileEndToEndTest {
   }
 
   private RunningService start() {
+    return start("");
+  }
+
+  private RunningService start(String extra) {
     RunningService s = new RunningService(dir.resolve("svc"), EndToEndTest.againstFakes(anthropic, github, TOKEN, String.join("\n",
         "hls.repositories = [{ name = \"*\" }, { name = \"acme/off\", enabled = false }]",
-        "hls.reconcile { lookback = 24h, max-redeliveries = 50, hooks = [{ repository = \"acme/app\", id = 7 }] }")));
+        "hls.reconcile { lookback = 24h, max-redeliveries = 50, hooks = [{ repository = \"acme/app\", id = 7 }] }",
+        extra)));
     hook.receiver(s.url() + "/webhook");
     return s;
   }
@@ -133,6 +138,23 @@ class ReconcileEndToEndTest {
     JsonNode afterRestart = pass("");
     assertEquals(0, afterRestart.path("redeliveries_asked").asInt(), afterRestart.toPrettyString());
     assertEquals(10, hook.asked().size(), "asked again after a restart: " + hook.asked());
+  }
+
+  @Test
+  void whenEnabledThePassRunsOnItsOwnAndTheLostDeliveryArrives() throws Exception {
+    anthropic.answerAll(r -> FakeAnthropic.jsonAnswer(
+        FakeAnthropic.analysisJson("A crash.", List.of("bug"), "Looks like a bug.", "high", 0.9), 100, 50));
+    hook.failed("timer-lost-1", "issues", "opened", Payloads.issue(REPO, 77, "opened", "Lost", "B."), 0,
+        Instant.now().minusSeconds(300));
+    service = start("hls.reconcile { enabled = true, interval = 1s }");
+    awaitAllCompleted(1);
+    assertEquals(1, github.comments(REPO, 77).size());
+    assertEquals(1, hook.asked().size(), hook.asked().toString());
+    Thread.sleep(2500); // two more passes: the guid is stored now, nothing is asked again
+    JsonNode stats = json(service.get("/stats").body()).path("reconcile");
+    assertTrue(stats.path("runs").asInt() >= 2, stats.toString());
+    assertEquals(1, stats.path("redeliveries_asked").asInt(), stats.toString());
+    assertEquals(1, hook.asked().size(), hook.asked().toString());
   }
 
   @Test
