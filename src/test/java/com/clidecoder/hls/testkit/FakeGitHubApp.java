@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class FakeGitHubApp {
   private static final String DOCS = "https://docs.github.com/rest";
+  /** Installation tokens this fake issues: never GitHub's ghs_ prefix, so no scanner takes them for real ones. */
+  public static final String TOKEN_PREFIX = "test-gh-inst-";
   private static final Pattern ACCESS_TOKENS = Pattern.compile("/app/installations/(\\d+)/access_tokens");
 
   /** One write seen with an installation token: whose, and whether it was still valid. */
@@ -72,7 +74,7 @@ public final class FakeGitHubApp {
       return Optional.of(jwtProblem(req).orElseGet(() -> issue(Long.parseLong(m.group(1)))));
     }
     String auth = req.header("authorization");
-    if (auth == null || !auth.startsWith("Bearer ghs_")) return Optional.empty();
+    if (auth == null || !auth.startsWith("Bearer " + TOKEN_PREFIX)) return Optional.empty();
     Issued issued = tokens.get(auth.substring("Bearer ".length()));
     boolean expired = issued == null || !Instant.now().isBefore(issued.expiresAt());
     if (req.isWrite()) writes.add(new AppWrite(req.method(), req.path(), issued == null ? -1 : issued.installation(), expired));
@@ -92,7 +94,7 @@ public final class FakeGitHubApp {
   }
 
   private FakeGitHub.Response issue(long installation) {
-    String token = "ghs_fake" + installation + "x" + next.getAndIncrement();
+    String token = TOKEN_PREFIX + installation + "x" + next.getAndIncrement();
     Instant expires = Instant.now().plus(tokenLifetime);
     tokens.put(token, new Issued(installation, expires));
     issuedPer.computeIfAbsent(installation, k -> new AtomicLong()).incrementAndGet();
