@@ -107,19 +107,39 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   /** Tell {@code replyTo} the {@link Access} now and at every change. */
   public record WatchAccess(ActorRef<Access> replyTo) implements Command {}
 
-  /** Whether writes are paused by a refused token (why, since when), and the token's announced expiry. */
-  public record Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt) {
+  /**
+   * Whether writes are paused by a refused token (why, since when), the token's announced expiry, which identity
+   * is in use and whether it could get a token ({@code auth}, for {@code /health}; never a token), and the
+   * GitHub App's bot login learned from {@code GET /app} ({@code <slug>[bot]}).
+   */
+  public record Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt,
+      String auth, Optional<String> botLogin) {
+    /** Before the actuator has said anything. */
     public static final Access LIVE = new Access(Optional.empty(), Optional.empty(), Optional.empty());
+
+    public Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt) {
+      this(pausedBecause, pausedSince, tokenExpiresAt, "unknown", Optional.empty());
+    }
   }
 
   private record ProbeDue() implements Command {}
 
   private record Probed(GitHubResult<Boolean> result) implements Command {}
 
+  private record AppDue() implements Command {}
+
+  /** GET /app answered; {@code generation} tells an answer for an app configured since apart. */
+  private record AppAnswered(long generation, GitHubResult<String> result) implements Command {}
+
   public static final Duration DEFAULT_PROBE_EVERY = Duration.ofSeconds(15);
+  /** How often a failed GET /app is tried again: the bot login only guards against loops, so no hurry. */
+  public static final Duration DEFAULT_APP_RETRY = Duration.ofSeconds(60);
   private static final Object PROBE_TIMER = "probe";
+  private static final Object APP_TIMER = "app";
   private final TokenWatch token = new TokenWatch();
   private final Duration probeEvery;
+  private final Duration appRetry;
+  private long appGeneration;
 
   /** The diff, or why there is none; {@code truncated} when it was cut at {@code diff-max-bytes}. */
   public record DiffResult(Optional<String> diff, Optional<String> error, boolean truncated) {
@@ -172,23 +192,32 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   /** @param probeEvery how often {@code GET /rate_limit} is tried while the token is refused */
   public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold, Duration probeEvery) {
+    return create(config, maxHold, probeEvery, DEFAULT_APP_RETRY);
+  }
+
+  /** @param appRetry how long after a failed {@code GET /app} it is tried again */
+  public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold, Duration probeEvery,
+      Duration appRetry) {
     Behavior<Command> actuator = Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new GitHubActuator(ctx, timers, config, maxHold, probeEvery)));
+        timers -> new GitHubActuator(ctx, timers, config, maxHold, probeEvery, appRetry)));
     return Behaviors.supervise(actuator)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
   }
 
   private GitHubActuator(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig.GitHub config, Duration maxHold,
-      Duration probeEvery) {
+      Duration probeEvery, Duration appRetry) {
     super(ctx);
     this.probeEvery = probeEvery;
+    this.appRetry = appRetry;
     this.timers = timers;
     this.maxHold = maxHold;
     this.config = config;
     this.client = GitHubClient.create(ctx.getSystem(), config);
     this.lane = new WriteLane<>(config.writeInterval(), System.nanoTime());
     log.info("event=github_actuator_started mode={} api={}", mode(), config.apiUrl());
+    token.auth(authStatus());
+    askApp();
   }
 
   @Override
@@ -209,6 +238,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         })
         .onMessage(ProbeDue.class, m -> probe())
         .onMessage(Probed.class, this::onProbed)
+        .onMessage(AppDue.class, m -> askApp())
+        .onMessage(AppAnswered.class, this::onAppAnswered)
         .build();
   }
 
@@ -477,9 +508,18 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private Behavior<Command> onReconfigure(Reconfigure m) {
     HlsConfig.GitHub next = m.config();
-    boolean newToken = !next.token().equals(config.token()) || !next.apiUrl().equals(config.apiUrl());
+    boolean newApp = !appIdentity(next).equals(appIdentity(config));
+    boolean newToken = !next.token().equals(config.token()) || !next.apiUrl().equals(config.apiUrl()) || newApp;
     config = next;
     client = GitHubClient.create(getContext().getSystem(), next);
+    token.auth(authStatus());
+    if (newApp) {
+      // Another app (or none) has another bot: forget the login, and any answer still coming for the old one.
+      appGeneration++;
+      timers.cancel(APP_TIMER);
+      token.botLogin(Optional.empty());
+    }
+    if (newApp || (config.app().isPresent() && timers.isTimerActive(APP_TIMER))) askApp(); // a fixed key: try now
     lane.interval(next.writeInterval());
     if (newToken) {
       labels.clear();
@@ -498,7 +538,45 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       }
     }
     client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    token.auth(authStatus());
     return result;
+  }
+
+  /** For {@code /health}: the client's identity and token state, or that there is none to write with. */
+  private String authStatus() {
+    return client.map(GitHubClient::authStatus).orElse("none (dry run)");
+  }
+
+  /** What decides the App's slug: which app, on which GitHub. Empty without an App. */
+  private static Optional<List<Object>> appIdentity(HlsConfig.GitHub c) {
+    return c.app().map(a -> List.of(a.id(), c.apiUrl()));
+  }
+
+  /** Asks GET /app for the slug when acting as a GitHub App (dry-run too: the planner skips own events then). */
+  private Behavior<Command> askApp() {
+    if (config.app().isEmpty() || client.isEmpty()) return this;
+    long generation = appGeneration;
+    timers.cancel(APP_TIMER);
+    getContext().pipeToSelf(client.get().appSlug(), (r, err) -> new AppAnswered(generation, r != null ? r
+        : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName())));
+    return this;
+  }
+
+  private Behavior<Command> onAppAnswered(AppAnswered m) {
+    if (m.generation() != appGeneration) return this;
+    token.auth(authStatus());
+    if (m.result() instanceof GitHubResult.Ok<String> ok) {
+      timers.cancel(APP_TIMER);
+      String login = ok.value() + "[bot]";
+      log.info("event=github_app_identified app={} slug={} bot_login={}", config.app().get().id(), ok.value(), login);
+      token.botLogin(Optional.of(login));
+    } else {
+      // Not fatal: writes use installation tokens; only skipping own events by login waits for this.
+      log.warn("event=github_app_unidentified app={} result=\"{}\" retry_in_s={}", config.app().get().id(),
+          m.result(), appRetry.toSeconds());
+      timers.startSingleTimer(APP_TIMER, new AppDue(), appRetry);
+    }
+    return this;
   }
 
   private Behavior<Command> probe() {
@@ -511,6 +589,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private Behavior<Command> onProbed(Probed m) {
     client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    token.auth(authStatus());
     if (m.result() instanceof GitHubResult.Ok<Boolean>) {
       timers.cancel(PROBE_TIMER);
       token.accepted();

@@ -84,6 +84,11 @@ public final class InstallationTokens {
     return status;
   }
 
+  /** A fresh app JWT, for the {@code /app} requests made with it rather than with an installation token. */
+  String appJwt() {
+    return AppJwt.sign(app, clock.instant());
+  }
+
   private CompletableFuture<Token> fetch(long installation) {
     HttpRequest request = HttpRequest.POST(base + "/app/installations/" + installation + "/access_tokens")
         .addHeaders(java.util.List.of(

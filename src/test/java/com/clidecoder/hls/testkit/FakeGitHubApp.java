@@ -41,6 +41,7 @@ public final class FakeGitHubApp {
   private final List<AppWrite> writes = new CopyOnWriteArrayList<>();
   private final Map<Long, AtomicLong> issuedPer = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong(1);
+  private final java.util.concurrent.atomic.AtomicInteger appUnavailable = new java.util.concurrent.atomic.AtomicInteger();
 
   public FakeGitHubApp(long appId, String slug, RSAPublicKey publicKey, Duration tokenLifetime) {
     this.appId = appId;
@@ -59,6 +60,12 @@ public final class FakeGitHubApp {
     tokens.clear();
   }
 
+  /** The next {@code times} {@code GET /app} are answered 503, as in a GitHub outage. */
+  public FakeGitHubApp appUnavailable(int times) {
+    appUnavailable.set(times);
+    return this;
+  }
+
   public List<AppWrite> writes() {
     return List.copyOf(writes);
   }
@@ -66,8 +73,10 @@ public final class FakeGitHubApp {
   /** The answer to an /app request, or to a request whose installation token is expired or unknown. */
   Optional<FakeGitHub.Response> answer(FakeGitHub.Received req) {
     if (req.path().equals("/app") && req.method().equals("GET")) {
-      return Optional.of(jwtProblem(req).orElseGet(() -> json(200,
-          "{\"id\":" + appId + ",\"slug\":\"" + slug + "\",\"name\":\"" + slug + "\"}")));
+      if (appUnavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return Optional.of(json(503, "{\"message\":\"Service Unavailable\",\"documentation_url\":\"" + DOCS + "\"}"));
+      }
+      return Optional.of(jwtProblem(req).orElseGet(this::app));
     }
     Matcher m = ACCESS_TOKENS.matcher(req.path());
     if (m.matches() && req.method().equals("POST")) {
@@ -91,6 +100,18 @@ public final class FakeGitHubApp {
     if (auth == null || !auth.startsWith("Bearer ")) return false;
     Issued issued = tokens.get(auth.substring("Bearer ".length()));
     return issued != null && Instant.now().isBefore(issued.expiresAt());
+  }
+
+  /** GitHub's {@code GET /app} answer (the "App" schema's required fields, trimmed examples). */
+  private FakeGitHub.Response app() {
+    return json(200, "{\"id\":" + appId + ",\"slug\":\"" + slug + "\",\"node_id\":\"MDExOkludGVncmF0aW9uMQ==\","
+        + "\"owner\":{\"login\":\"acme\",\"id\":1,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjE=\",\"type\":\"Organization\","
+        + "\"site_admin\":false,\"html_url\":\"https://github.com/acme\"},"
+        + "\"name\":\"" + slug + "\",\"description\":\"Triage bot (test)\",\"external_url\":\"https://hls.example.com\","
+        + "\"html_url\":\"https://github.com/apps/" + slug + "\",\"created_at\":\"2026-01-01T00:00:00Z\","
+        + "\"updated_at\":\"2026-01-01T00:00:00Z\","
+        + "\"permissions\":{\"issues\":\"write\",\"pull_requests\":\"write\",\"metadata\":\"read\"},"
+        + "\"events\":[\"issues\",\"pull_request\",\"pull_request_review\",\"workflow_run\"]}");
   }
 
   private FakeGitHub.Response issue(long installation) {
