@@ -96,6 +96,56 @@ class GitHubAppActuatorTest {
     assertEquals(Optional.empty(), refused.pausedBecause(), "a refused JWT is not a refused token: no pause");
   }
 
+  @Test
+  void aSecondaryRateLimitOfOneInstallationDoesNotHoldAnothersWrites() {
+    // Installation 1 meets GitHub's secondary limit (403, retry-after: 2) on its first write.
+    fake.script("POST", "/repos/octo/one/issues/1/labels", FakeGitHub.secondaryRateLimit(Optional.of(2)));
+    var actuator = kit.spawn(GitHubActuator.create(appConfig(PAIR)));
+    TestProbe<Outcome> outcomes = kit.createTestProbe();
+    actuator.tell(label(1, "octo/one", 1, 1L, outcomes));
+    actuator.tell(label(2, "octo/one", 2, 1L, outcomes));
+    // A's pause has begun (its first write was refused): B's work arrives now and must not wait for it.
+    awaitCondition(() -> fake.received("POST", "/repos/octo/one/issues/1/labels").size() == 1);
+    for (int i = 0; i < 3; i++) actuator.tell(label(10 + i, "octo/two", 10 + i, 2L, outcomes));
+    List<Long> order = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      order.add(assertInstanceOf(GitHubActuator.Done.class, outcomes.receiveMessage(WAIT)).eventId());
+    }
+    List<FakeGitHub.Received> a = fake.received("POST", "/repos/octo/one/issues/\\d+/labels");
+    List<FakeGitHub.Received> b = fake.received("POST", "/repos/octo/two/issues/\\d+/labels");
+    assertEquals(3, a.size(), "A: refused once, then its two writes");
+    assertEquals(3, b.size());
+    long refusedAt = a.get(0).arrivalNanos();
+    long pauseEnds = refusedAt + Duration.ofSeconds(2).toNanos();
+    for (FakeGitHub.Received w : b) {
+      assertTrue(w.arrivalNanos() < pauseEnds, "B's write came " + (w.arrivalNanos() - refusedAt) / 1_000_000
+          + " ms after A's rate limit, inside A's 2 s pause");
+    }
+    assertTrue(a.get(1).arrivalNanos() >= pauseEnds, "A waited out its retry-after");
+    assertEquals(a.get(1).path(), "/repos/octo/one/issues/1/labels", "the held write keeps its place in A's lane");
+    assertEquals(List.of(10L, 11L, 12L), order.subList(0, 3).stream().sorted().toList(), "B finished first: " + order);
+    assertEquals(List.of(1L, 2L), order.subList(3, 5), "then A in order: " + order);
+    assertEquals(List.of("needs-triage"), fake.issueLabels("octo/one", 2));
+  }
+
+  private static Perform label(long eventId, String repo, int number, long installation, TestProbe<Outcome> to) {
+    return new Perform(eventId, "d-" + eventId, PlannedAction.labels(repo, number, List.of("needs-triage")),
+        permissive(), false, Optional.empty(), to.ref(), Optional.of(installation));
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("never happened");
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   private TestProbe<Access> watch(ActorRef<GitHubActuator.Command> actuator) {
     TestProbe<Access> watcher = kit.createTestProbe();
     actuator.tell(new GitHubActuator.WatchAccess(watcher.ref()));
