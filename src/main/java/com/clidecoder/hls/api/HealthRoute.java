@@ -37,13 +37,14 @@ public final class HealthRoute {
   /**
    * What the pipeline reports: why analysis is paused, if it is, and its figures; since when it is
    * paused, GitHub's state ({@code live}, {@code dry-run}, {@code paused: <why>}), since when that is
-   * paused and when the token expires, when known.
+   * paused and when the token expires, when known; which GitHub identity is in use and whether it could get
+   * a token ({@code "token"}, {@code "app 123: installation token ok"}; never a token).
    */
   public record PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures,
       Optional<Instant> analysisPausedSince, String github, Optional<Instant> githubPausedSince,
-      Optional<Instant> githubTokenExpiresAt) {
+      Optional<Instant> githubTokenExpiresAt, Optional<String> githubAuth) {
     public PipelineHealth(Optional<String> pausedBecause, Map<String, Object> figures) {
-      this(pausedBecause, figures, Optional.empty(), "live", Optional.empty(), Optional.empty());
+      this(pausedBecause, figures, Optional.empty(), "live", Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     boolean githubPaused() {
@@ -146,5 +147,6 @@ public final class HealthRoute {
     body.put("github", h.github());
     h.githubPausedSince().ifPresent(t -> body.put("github_paused_since", t.toString()));
     h.githubTokenExpiresAt().ifPresent(t -> body.put("github_token_expires_at", t.toString()));
+    h.githubAuth().ifPresent(a -> body.put("github_auth", a));
   }
 }

@@ -93,7 +93,8 @@ record Services(
         .thenApply(s -> new HealthRoute.PipelineHealth(s.pausedBecause(), Map.of(
             "in_flight", s.inFlight(), "analysing", s.analysing(),
             "max_concurrent_analyses", s.maxConcurrentAnalyses(), "repository_actors", s.repositoryActors()),
-            s.analysisPausedSince(), s.github(), s.githubPausedSince(), s.githubTokenExpiresAt()));
+            s.analysisPausedSince(), s.github(), s.githubPausedSince(), s.githubTokenExpiresAt(),
+            Optional.of(s.githubAuth())));
   }
 
   /** The spool as it is now: lists its folder, so call it off the actors' threads (health and metrics do). */

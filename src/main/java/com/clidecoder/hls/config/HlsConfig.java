@@ -66,6 +66,16 @@ public record HlsConfig(
       return dryRun || (token.isEmpty() && app.isEmpty());
     }
 
+    /**
+     * These settings with {@code learned} (the App's {@code <slug>[bot]} from {@code GET /app}) as the bot login,
+     * unless one is configured: a configured {@code bot-login} wins.
+     */
+    public GitHub withBotLogin(Optional<String> learned) {
+      if (botLogin.isPresent() || learned.isEmpty()) return this;
+      return new GitHub(apiUrl, token, webhookSecret, dryRun, writeInterval, learned, diffMaxBytes, requestTimeout,
+          labelsCacheTtl, maxCommentChars, app);
+    }
+
     /** Which identity writes, in words for {@code config check} (never a credential). */
     public String identity() {
       if (app.isPresent()) return "GitHub App " + app.get().id() + " (installation tokens)";
@@ -156,6 +166,14 @@ public record HlsConfig(
   /** Event types HLS handles; anything else is acknowledged as ignored. */
   public static final List<String> HANDLED_EVENTS =
       List.of("issues", "pull_request", "pull_request_review", "workflow_run");
+
+  /** This config with {@link GitHub#withBotLogin} applied; itself when nothing changes. */
+  public HlsConfig withBotLogin(Optional<String> learned) {
+    GitHub filled = github.withBotLogin(learned);
+    if (filled == github) return this;
+    return new HlsConfig(server, database, filled, claude, workers, analysis, admin, api, features, logging, triage,
+        repositories, spool, reconcile, sourceFile);
+  }
 
   /** The webhook secret to check signatures with, when validation applies. */
   public Optional<Secret> signatureSecret() {

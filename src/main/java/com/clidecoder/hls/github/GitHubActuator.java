@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Acts on GitHub for the pipeline: every planned action goes through {@link ActionPolicy}, then through
- * one paced {@link WriteLane} for the token. Spawn exactly one per service (one token, one lane).
+ * one paced {@link WriteLane} per token: the personal token's, or each GitHub App installation's (each has its
+ * own rate limits), created on demand. Spawn exactly one per service.
  *
- * <p>Rate limits: a 403/429 rate limit pauses every request of the token. A pause of at most
+ * <p>Rate limits: a 403/429 rate limit pauses every request of the token, that is of its lane only: a pause
+ * of one installation never holds another's writes. A pause of at most
  * {@code maxHold} (default 60 s, GitHub's default secondary wait) <em>holds</em> the queued work and
  * sends it when the pause ends; the Perform simply answers later. A longer pause (a primary limit whose
  * reset is far off) answers {@link Failed} retryable with {@code retryAfter} to everything waiting and to
@@ -107,19 +109,39 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   /** Tell {@code replyTo} the {@link Access} now and at every change. */
   public record WatchAccess(ActorRef<Access> replyTo) implements Command {}
 
-  /** Whether writes are paused by a refused token (why, since when), and the token's announced expiry. */
-  public record Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt) {
+  /**
+   * Whether writes are paused by a refused token (why, since when), the token's announced expiry, which identity
+   * is in use and whether it could get a token ({@code auth}, for {@code /health}; never a token), and the
+   * GitHub App's bot login learned from {@code GET /app} ({@code <slug>[bot]}).
+   */
+  public record Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt,
+      String auth, Optional<String> botLogin) {
+    /** Before the actuator has said anything. */
     public static final Access LIVE = new Access(Optional.empty(), Optional.empty(), Optional.empty());
+
+    public Access(Optional<String> pausedBecause, Optional<Instant> pausedSince, Optional<Instant> tokenExpiresAt) {
+      this(pausedBecause, pausedSince, tokenExpiresAt, "unknown", Optional.empty());
+    }
   }
 
   private record ProbeDue() implements Command {}
 
   private record Probed(GitHubResult<Boolean> result) implements Command {}
 
+  private record AppDue() implements Command {}
+
+  /** GET /app answered; {@code generation} tells an answer for an app configured since apart. */
+  private record AppAnswered(long generation, GitHubResult<String> result) implements Command {}
+
   public static final Duration DEFAULT_PROBE_EVERY = Duration.ofSeconds(15);
+  /** How often a failed GET /app is tried again: the bot login only guards against loops, so no hurry. */
+  public static final Duration DEFAULT_APP_RETRY = Duration.ofSeconds(60);
   private static final Object PROBE_TIMER = "probe";
+  private static final Object APP_TIMER = "app";
   private final TokenWatch token = new TokenWatch();
   private final Duration probeEvery;
+  private final Duration appRetry;
+  private long appGeneration;
 
   /** The diff, or why there is none; {@code truncated} when it was cut at {@code diff-max-bytes}. */
   public record DiffResult(Optional<String> diff, Optional<String> error, boolean truncated) {
@@ -128,10 +150,16 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     }
   }
 
-  /** A Perform waiting for labels or for a pause to end, with how often a rate limit held it back. */
-  private record Waiting(Perform perform, int holds) {}
+  /**
+   * A Perform waiting for labels or for a pause to end, with how often a rate limit held it back and its lane
+   * (fixed when it arrives, so a reload cannot move work between lanes).
+   */
+  private record Waiting(Perform perform, int holds, Optional<Long> lane) {}
 
-  private record Job(Perform perform, PlannedAction sent, List<String> refused, int holds) {}
+  private record Job(Perform perform, PlannedAction sent, List<String> refused, int holds, Optional<Long> lane) {}
+
+  /** One token's paced writes and the work deferred while its pause lasts. */
+  private record Lane(WriteLane<Job> writes, List<Waiting> deferred) {}
 
   private record LabelsFetched(String key, GitHubResult<List<String>> result) implements Command {}
 
@@ -143,21 +171,23 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private record WriteFinished(Job job, GitHubResult<Optional<String>> result) implements Command {}
 
-  private record LaneTick() implements Command {}
+  private record LaneTick(Optional<Long> lane) implements Command {}
+
+  /** The timer key of one lane, so each lane's timer replaces only its own. */
+  private record LaneTimer(Optional<Long> lane) {}
 
   private record DiffFetched(ActorRef<DiffResult> replyTo, GitHubResult<GitHubClient.Diff> result)
       implements Command {}
 
   public static final Duration DEFAULT_MAX_HOLD = Duration.ofSeconds(60);
   static final int MAX_HOLDS = 2;
-  private static final Object LANE_TIMER = "lane";
 
   private final TimerScheduler<Command> timers;
   private final Duration maxHold;
   private final LabelCache labels = new LabelCache();
-  private final WriteLane<Job> lane;
+  /** By installation id; empty: the personal token, or the App's configured installation-id. */
+  private final Map<Optional<Long>, Lane> lanes = new HashMap<>();
   private final Map<String, List<Waiting>> awaitingLabels = new HashMap<>();
-  private final List<Waiting> deferred = new ArrayList<>();
   private HlsConfig.GitHub config;
   private Optional<GitHubClient> client;
 
@@ -172,23 +202,31 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   /** @param probeEvery how often {@code GET /rate_limit} is tried while the token is refused */
   public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold, Duration probeEvery) {
+    return create(config, maxHold, probeEvery, DEFAULT_APP_RETRY);
+  }
+
+  /** @param appRetry how long after a failed {@code GET /app} it is tried again */
+  public static Behavior<Command> create(HlsConfig.GitHub config, Duration maxHold, Duration probeEvery,
+      Duration appRetry) {
     Behavior<Command> actuator = Behaviors.setup(ctx -> Behaviors.withTimers(
-        timers -> new GitHubActuator(ctx, timers, config, maxHold, probeEvery)));
+        timers -> new GitHubActuator(ctx, timers, config, maxHold, probeEvery, appRetry)));
     return Behaviors.supervise(actuator)
         .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
   }
 
   private GitHubActuator(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, HlsConfig.GitHub config, Duration maxHold,
-      Duration probeEvery) {
+      Duration probeEvery, Duration appRetry) {
     super(ctx);
     this.probeEvery = probeEvery;
+    this.appRetry = appRetry;
     this.timers = timers;
     this.maxHold = maxHold;
     this.config = config;
     this.client = GitHubClient.create(ctx.getSystem(), config);
-    this.lane = new WriteLane<>(config.writeInterval(), System.nanoTime());
     log.info("event=github_actuator_started mode={} api={}", mode(), config.apiUrl());
+    token.auth(authStatus());
+    askApp();
   }
 
   @Override
@@ -199,7 +237,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         .onMessage(MarkerChecked.class, this::onMarkerChecked)
         .onMessage(WriteFinished.class, this::onWriteFinished)
         .onMessage(EditFinished.class, this::onEditFinished)
-        .onMessage(LaneTick.class, t -> pumpLane())
+        .onMessage(LaneTick.class, t -> pumpLane(t.lane()))
         .onMessage(FetchDiff.class, this::onFetchDiff)
         .onMessage(DiffFetched.class, this::onDiffFetched)
         .onMessage(Reconfigure.class, this::onReconfigure)
@@ -209,6 +247,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         })
         .onMessage(ProbeDue.class, m -> probe())
         .onMessage(Probed.class, this::onProbed)
+        .onMessage(AppDue.class, m -> askApp())
+        .onMessage(AppAnswered.class, this::onAppAnswered)
         .build();
   }
 
@@ -221,13 +261,14 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       p.replyTo().tell(new TokenRefused(p.eventId(), token.reason()));
       return this;
     }
-    long paused = lane.pauseRemaining(System.nanoTime());
+    Optional<Long> key = laneKey(p);
+    long paused = lane(key).writes().pauseRemaining(System.nanoTime());
     if (paused > maxHold.toNanos()) {
       p.replyTo().tell(pausedFailure(p.eventId(), paused));
       return this;
     }
-    dispatch(new Waiting(p, 0));
-    return pumpLane();
+    dispatch(new Waiting(p, 0, key));
+    return pumpLane(key);
   }
 
   /** Policy first; the repository's labels are read (unpaced, once per TTL) only when policy needs them. */
@@ -238,8 +279,8 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     Optional<List<String>> known = labels.get(repository, now, config.labelsCacheTtl());
     if (known.isPresent() || !ActionPolicy.needsRepositoryLabels(p.action(), p.rule())) {
       decideAndQueue(w, known);
-    } else if (lane.pauseRemaining(now) > 0) {
-      deferred.add(w);
+    } else if (lane(w.lane()).writes().pauseRemaining(now) > 0) {
+      lane(w.lane()).deferred().add(w);
     } else {
       fetchLabels(w);
     }
@@ -256,7 +297,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       return;
     }
     ActionPolicy.Apply a = (ActionPolicy.Apply) d;
-    lane.enqueue(new Job(p, a.sent(), a.refused(), w.holds()));
+    lane(w.lane()).writes().enqueue(new Job(p, a.sent(), a.refused(), w.holds(), w.lane()));
   }
 
   private void fetchLabels(Waiting w) {
@@ -278,30 +319,49 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       labels.put(m.key(), ok.value(), System.nanoTime());
       waiting.forEach(w -> decideAndQueue(w, Optional.of(ok.value())));
     } else if (m.result() instanceof GitHubResult.RateLimited<?> rl) {
-      pause(rl);
-      waiting.forEach(w -> holdOrFail(w.perform(), w.holds(), () -> deferred.add(held(w))));
+      waiting.stream().map(Waiting::lane).distinct().forEach(key -> pause(key, rl));
+      waiting.forEach(w -> holdOrFail(w.perform(), w.holds(), w.lane(), () -> lane(w.lane()).deferred().add(held(w))));
     } else {
       waiting.forEach(w -> w.perform().replyTo().tell(Outcomes.of(
           w.perform().eventId(), "list the labels of " + m.key(), m.result(), false)));
     }
-    return pumpLane();
+    return pumpLanes();
   }
 
-  /** Re-dispatches deferred work once a pause is over, then starts the next job or sets the timer. */
-  private Behavior<Command> pumpLane() {
+  /** The lane of the token that acts for {@code p}; the configured default installation shares the empty key. */
+  private Optional<Long> laneKey(Perform p) {
+    if (config.app().isEmpty()) return Optional.empty(); // one personal token, one lane
+    Optional<Long> byDefault = config.app().get().installationId();
+    return p.installation().filter(id -> !byDefault.equals(Optional.of(id)));
+  }
+
+  private Lane lane(Optional<Long> key) {
+    return lanes.computeIfAbsent(key, k ->
+        new Lane(new WriteLane<>(config.writeInterval(), System.nanoTime()), new ArrayList<>()));
+  }
+
+  private Behavior<Command> pumpLanes() {
+    List.copyOf(lanes.keySet()).forEach(this::pumpLane);
+    return this;
+  }
+
+  /** Re-dispatches the lane's deferred work once its pause is over, then starts its next job or sets its timer. */
+  private Behavior<Command> pumpLane(Optional<Long> key) {
+    Lane lane = lane(key);
     long now = System.nanoTime();
-    if (!deferred.isEmpty() && lane.pauseRemaining(now) == 0) {
-      List<Waiting> again = new ArrayList<>(deferred);
-      deferred.clear();
+    if (!lane.deferred().isEmpty() && lane.writes().pauseRemaining(now) == 0) {
+      List<Waiting> again = new ArrayList<>(lane.deferred());
+      lane.deferred().clear();
       again.forEach(this::dispatch);
     }
-    WriteLane.Next<Job> next = lane.next(now);
+    WriteLane.Next<Job> next = lane.writes().next(now);
     if (next instanceof WriteLane.Start<Job> start) {
       startJob(start.job());
     } else if (next instanceof WriteLane.WaitFor<Job> wait) {
-      timers.startSingleTimer(LANE_TIMER, new LaneTick(), Duration.ofNanos(wait.nanos()));
-    } else if (!deferred.isEmpty()) {
-      timers.startSingleTimer(LANE_TIMER, new LaneTick(), Duration.ofNanos(lane.pauseRemaining(now)));
+      timers.startSingleTimer(new LaneTimer(key), new LaneTick(key), Duration.ofNanos(wait.nanos()));
+    } else if (!lane.deferred().isEmpty()) {
+      timers.startSingleTimer(new LaneTimer(key), new LaneTick(key),
+          Duration.ofNanos(lane.writes().pauseRemaining(now)));
     }
     return this;
   }
@@ -310,9 +370,9 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
     Perform p = job.perform();
     if (config.effectiveDryRun()) {
       // Reconfigured to dry-run while this job waited: it is not sent.
-      lane.finishedWithoutWrite();
+      lane(job.lane()).writes().finishedWithoutWrite();
       DryRun.answer(p, config, Optional.empty());
-      pumpLane();
+      pumpLane(job.lane());
     } else if (p.action().kind() == ActionKind.COMMENT) {
       startComment(job);
     } else {
@@ -380,20 +440,20 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
         edit(job, found.id());
         return this;
       }
-      lane.finishedWithoutWrite();
+      lane(job.lane()).writes().finishedWithoutWrite();
       log.info("event=github_comment_already_posted target={} event_id={} delivery={} github_id={}",
           job.sent().target(), job.perform().eventId(), job.perform().deliveryId(), found.id());
       reply(job, new Done(job.perform().eventId(), job.sent(), Optional.of(found.id()), job.refused(), false));
     } else {
-      lane.finishedWithoutWrite();
+      lane(job.lane()).writes().finishedWithoutWrite();
       onFailedCall(job, "look for the marker on " + job.sent().target(), m.result(), false);
     }
-    return pumpLane();
+    return pumpLane(job.lane());
   }
 
   private Behavior<Command> onWriteFinished(WriteFinished m) {
     Job job = m.job();
-    lane.finishedWrite(System.nanoTime());
+    lane(job.lane()).writes().finishedWrite(System.nanoTime());
     if (m.result() instanceof GitHubResult.Ok<Optional<String>> ok) {
       log.info("event=github_done kind={} target={} event_id={} github_id={}",
           job.sent().kind().code, job.sent().target(), job.perform().eventId(), ok.value().orElse("-"));
@@ -402,14 +462,14 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       String what = (job.sent().kind() == ActionKind.LABEL ? "add labels to " : "comment on ") + job.sent().target();
       onFailedCall(job, what, m.result(), true);
     }
-    return pumpLane();
+    return pumpLane(job.lane());
   }
 
   private void onFailedCall(Job job, String what, GitHubResult<?> result, boolean wasWrite) {
     if (result instanceof GitHubResult.RateLimited<?> rl) {
-      pause(rl);
-      holdOrFail(job.perform(), job.holds(), () -> lane.requeueFirst(
-          new Job(job.perform(), job.sent(), job.refused(), job.holds() + 1)));
+      pause(job.lane(), rl);
+      holdOrFail(job.perform(), job.holds(), job.lane(), () -> lane(job.lane()).writes().requeueFirst(
+          new Job(job.perform(), job.sent(), job.refused(), job.holds() + 1, job.lane())));
     } else {
       Outcome f = Outcomes.of(job.perform().eventId(), what, result, wasWrite);
       log.warn("event=github_failed target={} event_id={} outcome=\"{}\"", job.sent().target(),
@@ -419,28 +479,28 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   }
 
   /** Holds the work when the pause is short and it was not held too often; else fails everything waiting. */
-  private void holdOrFail(Perform p, int holds, Runnable hold) {
-    long remaining = lane.pauseRemaining(System.nanoTime());
+  private void holdOrFail(Perform p, int holds, Optional<Long> key, Runnable hold) {
+    long remaining = lane(key).writes().pauseRemaining(System.nanoTime());
     boolean shortPause = remaining <= maxHold.toNanos();
     if (shortPause && holds < MAX_HOLDS) {
       hold.run();
     } else {
       p.replyTo().tell(pausedFailure(p.eventId(), remaining));
     }
-    if (!shortPause) failAllWaiting(remaining);
+    if (!shortPause) failAllWaiting(lane(key), remaining);
   }
 
-  private void failAllWaiting(long remaining) {
-    lane.drainQueued().forEach(j -> reply(j, pausedFailure(j.perform().eventId(), remaining)));
-    deferred.forEach(w -> w.perform().replyTo().tell(pausedFailure(w.perform().eventId(), remaining)));
-    deferred.clear();
+  private void failAllWaiting(Lane lane, long remaining) {
+    lane.writes().drainQueued().forEach(j -> reply(j, pausedFailure(j.perform().eventId(), remaining)));
+    lane.deferred().forEach(w -> w.perform().replyTo().tell(pausedFailure(w.perform().eventId(), remaining)));
+    lane.deferred().clear();
   }
 
-  private void pause(GitHubResult.RateLimited<?> rl) {
+  private void pause(Optional<Long> key, GitHubResult.RateLimited<?> rl) {
     long wait = Math.max(0, Duration.between(Instant.now(), rl.until()).toNanos());
-    lane.pause(System.nanoTime() + wait, !rl.secondary());
-    log.warn("event=github_rate_limited kind={} until={} message=\"{}\"",
-        rl.secondary() ? "secondary" : "primary", rl.until(), rl.message());
+    lane(key).writes().pause(System.nanoTime() + wait, !rl.secondary());
+    log.warn("event=github_rate_limited kind={} installation={} until={} message=\"{}\"",
+        rl.secondary() ? "secondary" : "primary", key.map(String::valueOf).orElse("default"), rl.until(), rl.message());
   }
 
   private static Failed pausedFailure(long eventId, long remainingNanos) {
@@ -454,9 +514,10 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of("no token")));
     } else if (token.refused()) {
       m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(token.reason())));
-    } else if (lane.primaryPaused(System.nanoTime())) {
+    } else if (lane(Optional.empty()).writes().primaryPaused(System.nanoTime())) {
       // A secondary pause is about content creation, so reads go on; an exhausted primary budget fails all.
-      long remaining = lane.pauseRemaining(System.nanoTime());
+      // The diff is read with the default token (FetchDiff names no installation), so its lane decides.
+      long remaining = lane(Optional.empty()).writes().pauseRemaining(System.nanoTime());
       m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(pausedFailure(0, remaining).message())));
     } else {
       pipe(client.get().pullRequestDiff(m.repository(), m.number()), r -> new DiffFetched(m.replyTo(), r));
@@ -469,25 +530,34 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       m.replyTo().tell(new DiffResult(Optional.of(ok.value().text()), Optional.empty(), ok.value().truncated()));
       return this;
     }
-    if (m.result() instanceof GitHubResult.RateLimited<?> rl) pause(rl);
+    if (m.result() instanceof GitHubResult.RateLimited<?> rl) pause(Optional.empty(), rl);
     String error = Outcomes.failure(0, "fetch the diff", m.result(), false).message();
     m.replyTo().tell(new DiffResult(Optional.empty(), Optional.of(error)));
-    return pumpLane();
+    return pumpLane(Optional.empty());
   }
 
   private Behavior<Command> onReconfigure(Reconfigure m) {
     HlsConfig.GitHub next = m.config();
-    boolean newToken = !next.token().equals(config.token()) || !next.apiUrl().equals(config.apiUrl());
+    boolean newApp = !appIdentity(next).equals(appIdentity(config));
+    boolean newToken = !next.token().equals(config.token()) || !next.apiUrl().equals(config.apiUrl()) || newApp;
     config = next;
     client = GitHubClient.create(getContext().getSystem(), next);
-    lane.interval(next.writeInterval());
+    token.auth(authStatus());
+    if (newApp) {
+      // Another app (or none) has another bot: forget the login, and any answer still coming for the old one.
+      appGeneration++;
+      timers.cancel(APP_TIMER);
+      token.botLogin(Optional.empty());
+    }
+    if (newApp || (config.app().isPresent() && timers.isTimerActive(APP_TIMER))) askApp(); // a fixed key: try now
+    lanes.values().forEach(l -> l.writes().interval(next.writeInterval()));
     if (newToken) {
       labels.clear();
-      lane.clearPause(System.nanoTime());
+      lanes.values().forEach(l -> l.writes().clearPause(System.nanoTime()));
       if (token.refused()) probe(); // the new token may be good: find out now
     }
     log.info("event=github_reconfigured mode={} api={}", mode(), next.apiUrl());
-    return pumpLane();
+    return pumpLanes();
   }
 
   /** Every answer passes here: a 401 pauses writes, a new expiry date is passed on. */
@@ -498,7 +568,45 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
       }
     }
     client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    token.auth(authStatus());
     return result;
+  }
+
+  /** For {@code /health}: the client's identity and token state, or that there is none to write with. */
+  private String authStatus() {
+    return client.map(GitHubClient::authStatus).orElse("none (dry run)");
+  }
+
+  /** What decides the App's slug: which app, on which GitHub. Empty without an App. */
+  private static Optional<List<Object>> appIdentity(HlsConfig.GitHub c) {
+    return c.app().map(a -> List.of(a.id(), c.apiUrl()));
+  }
+
+  /** Asks GET /app for the slug when acting as a GitHub App (dry-run too: the planner skips own events then). */
+  private Behavior<Command> askApp() {
+    if (config.app().isEmpty() || client.isEmpty()) return this;
+    long generation = appGeneration;
+    timers.cancel(APP_TIMER);
+    getContext().pipeToSelf(client.get().appSlug(), (r, err) -> new AppAnswered(generation, r != null ? r
+        : new GitHubResult.NoAnswer<>("internal error: " + err.getClass().getSimpleName())));
+    return this;
+  }
+
+  private Behavior<Command> onAppAnswered(AppAnswered m) {
+    if (m.generation() != appGeneration) return this;
+    token.auth(authStatus());
+    if (m.result() instanceof GitHubResult.Ok<String> ok) {
+      timers.cancel(APP_TIMER);
+      String login = ok.value() + "[bot]";
+      log.info("event=github_app_identified app={} slug={} bot_login={}", config.app().get().id(), ok.value(), login);
+      token.botLogin(Optional.of(login));
+    } else {
+      // Not fatal: writes use installation tokens; only skipping own events by login waits for this.
+      log.warn("event=github_app_unidentified app={} result=\"{}\" retry_in_s={}", config.app().get().id(),
+          m.result(), appRetry.toSeconds());
+      timers.startSingleTimer(APP_TIMER, new AppDue(), appRetry);
+    }
+    return this;
   }
 
   private Behavior<Command> probe() {
@@ -511,6 +619,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
 
   private Behavior<Command> onProbed(Probed m) {
     client.ifPresent(c -> token.expiry(c.tokenExpiresAt()));
+    token.auth(authStatus());
     if (m.result() instanceof GitHubResult.Ok<Boolean>) {
       timers.cancel(PROBE_TIMER);
       token.accepted();
@@ -540,7 +649,7 @@ public final class GitHubActuator extends AbstractBehavior<GitHubActuator.Comman
   }
 
   private static Waiting held(Waiting w) {
-    return new Waiting(w.perform(), w.holds() + 1);
+    return new Waiting(w.perform(), w.holds() + 1, w.lane());
   }
 
   private String mode() {

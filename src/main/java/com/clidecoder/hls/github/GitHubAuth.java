@@ -59,7 +59,7 @@ public sealed interface GitHubAuth {
 
     @Override
     public Optional<Secret> appJwt() {
-      return Optional.of(tokens.appJwt());
+      return Optional.of(Secret.of(tokens.appJwt()));
     }
   }
 }

@@ -122,6 +122,25 @@ public final class GitHubClient {
     return new GitHubClient(system, apiUrl, auth, installationId, timeout, diffMaxBytes);
   }
 
+  /**
+   * {@code GET /app} authenticated with the app JWT (not an installation token): the app's {@code slug}, whose
+   * bot login is {@code <slug>[bot]}. Only a GitHub App has one; a personal token answers a 400 without a call.
+   */
+  public CompletionStage<GitHubResult<String>> appSlug() {
+    if (!(auth instanceof GitHubAuth.App app)) return done(new GitHubResult.HttpError<>(400, "not a GitHub App"));
+    HttpRequest request = withHeaders(HttpRequest.GET(base + "/app"), JSON_MEDIA)
+        .addHeader(Authorization.oauth2(app.tokens().appJwt()));
+    CompletionStage<GitHubResult<String>> stage = http.singleRequest(request)
+        .thenComposeAsync(this::strict, continuations)
+        .thenApply(a -> {
+          GitHubResult<Answer> r = classified(a);
+          if (!(r instanceof GitHubResult.Ok<Answer>)) return r.failure();
+          return slug(a.body()).<GitHubResult<String>>map(GitHubResult.Ok::new)
+              .orElseGet(() -> new GitHubResult.NoAnswer<>("GET /app answered no slug"));
+        });
+    return withTimeout(stage);
+  }
+
   /** For {@code /health}: "token", or the app's state ("app 123: installation token ok"); never a token. */
   public String authStatus() {
     return auth.status();
@@ -368,6 +387,15 @@ public final class GitHubClient {
     } catch (Exception e) {
       // The labels were added (2xx); an unreadable echo of them changes nothing.
       return List.of();
+    }
+  }
+
+  private static Optional<String> slug(String body) {
+    try {
+      JsonNode slug = Json.MAPPER.readTree(body).get("slug");
+      return slug != null && slug.isTextual() && !slug.asText().isBlank() ? Optional.of(slug.asText()) : Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty();
     }
   }
 

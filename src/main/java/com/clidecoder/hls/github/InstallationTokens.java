@@ -84,8 +84,9 @@ public final class InstallationTokens {
     return status;
   }
 
-  Secret appJwt() {
-    return Secret.of(AppJwt.sign(app, clock.instant()));
+  /** A fresh app JWT, for the {@code /app} requests made with it rather than with an installation token. */
+  String appJwt() {
+    return AppJwt.sign(app, clock.instant());
   }
 
   private CompletableFuture<Token> fetch(long installation) {
@@ -125,7 +126,14 @@ public final class InstallationTokens {
       String message = status == 201 ? "no token in the answer" : json.path("message").asText("HTTP " + status);
       throw new IllegalStateException(message + " (HTTP " + status + ", installation " + installation + ")");
     }
-    return new Token(Secret.of(json.get("token").asText()), Instant.parse(json.path("expires_at").asText()));
+    Instant expiresAt;
+    try {
+      expiresAt = Instant.parse(json.path("expires_at").asText());
+    } catch (java.time.DateTimeException e) {
+      // Found against Prism's generated answers; the token is not kept without a time to renew it by.
+      throw new IllegalStateException("expires_at is not an ISO-8601 time (HTTP 201, installation " + installation + ")");
+    }
+    return new Token(Secret.of(json.get("token").asText()), expiresAt);
   }
 
   private static String rootMessage(Throwable err) {

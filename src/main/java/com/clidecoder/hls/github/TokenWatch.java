@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether GitHub accepts the token, owned by {@link GitHubActuator} and touched only from its messages.
  * A 401 is about the token, not the event: writes pause (and the pipeline stops paying for analyses it
- * could not act on) until a probe passes. Watchers are told the state at once and at every change.
+ * could not act on) until a probe passes. Watchers are told the state at once and at every change, with
+ * what rides along: the identity's status for {@code /health} and the App's bot login once learned.
  */
 final class TokenWatch {
   private static final Logger log = LoggerFactory.getLogger(TokenWatch.class);
@@ -20,6 +21,8 @@ final class TokenWatch {
   private Optional<String> refusedBecause = Optional.empty();
   private Optional<Instant> refusedSince = Optional.empty();
   private Optional<Instant> expiresAt = Optional.empty();
+  private String auth = GitHubActuator.Access.LIVE.auth();
+  private Optional<String> botLogin = Optional.empty();
   private GitHubActuator.Access told = GitHubActuator.Access.LIVE;
 
   static boolean isRefusal(GitHubResult<?> result) {
@@ -57,6 +60,18 @@ final class TokenWatch {
     tell();
   }
 
+  /** Which identity is in use and whether it could get a token, in words (never a token). */
+  void auth(String status) {
+    auth = status;
+    tell();
+  }
+
+  /** The App's {@code <slug>[bot]}, learned from {@code GET /app}; empty until then or without an App. */
+  void botLogin(Optional<String> login) {
+    botLogin = login;
+    tell();
+  }
+
   void watch(ActorRef<GitHubActuator.Access> watcher) {
     watchers.add(watcher);
     watcher.tell(current());
@@ -67,7 +82,7 @@ final class TokenWatch {
   }
 
   private GitHubActuator.Access current() {
-    return new GitHubActuator.Access(refusedBecause, refusedSince, expiresAt);
+    return new GitHubActuator.Access(refusedBecause, refusedSince, expiresAt, auth, botLogin);
   }
 
   private void tell() {

@@ -50,11 +50,11 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
    * What {@code /health} shows of the pipeline: events claimed and not finished ({@code inFlight}: some
    * claimed ahead, some waiting for GitHub), of which {@code analysing} hold one of the
    * {@code maxConcurrentAnalyses} slots (an analyst call under way) and {@code waitingForSlot} have their
-   * request ready and wait for one.
+   * request ready and wait for one. {@code githubAuth}: the identity in use and whether it could get a token.
    */
   public record Status(Optional<String> pausedBecause, int inFlight, int analysing, int maxConcurrentAnalyses,
       int repositoryActors, int waitingForSlot, Optional<Instant> analysisPausedSince, String github,
-      Optional<Instant> githubPausedSince, Optional<Instant> githubTokenExpiresAt) {
+      Optional<Instant> githubPausedSince, Optional<Instant> githubTokenExpiresAt, String githubAuth) {
     public String analysis() {
       return pausedBecause.map(r -> "paused: " + r).orElse("running");
     }
@@ -228,7 +228,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     for (QueuedEvent event : r.events()) {
       inFlight.put(event.repository(), event);
       analysing.add(event.repository());
-      repoActor(event.repository()).tell(new RepoActor.Process(event, config));
+      // The App's learned bot login reaches the planner, so events HLS caused itself are skipped.
+      repoActor(event.repository()).tell(new RepoActor.Process(event, config.withBotLogin(pauses.github().botLogin())));
     }
     r.nextDue().ifPresent(this::wakeAt);
     if (r.events().isEmpty() && inFlight.isEmpty()) resumed(); // past the probe time, nothing to probe with
@@ -397,7 +398,8 @@ public final class QueueSupervisor extends AbstractBehavior<QueueSupervisor.Comm
     boolean dryRun = config.github().effectiveDryRun();
     m.replyTo().tell(new Status(paused, inFlight.size(), slots.held(), config.workers().maxConcurrentAnalyses(),
         repos.size(), slots.waiting(), paused.isPresent() ? pauses.analysisSince() : Optional.empty(),
-        pauses.githubState(dryRun), dryRun ? Optional.empty() : github.pausedSince(), github.tokenExpiresAt()));
+        pauses.githubState(dryRun), dryRun ? Optional.empty() : github.pausedSince(), github.tokenExpiresAt(),
+        github.auth()));
     return this;
   }
 

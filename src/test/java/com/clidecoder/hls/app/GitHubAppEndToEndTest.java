@@ -33,7 +33,7 @@ class GitHubAppEndToEndTest {
   private final FakeAnthropic anthropic = FakeAnthropic.start();
   private final FakeGitHubApp githubApp =
       new FakeGitHubApp(31337, "hls-e2e", (RSAPublicKey) PAIR.getPublic(), Duration.ofSeconds(3));
-  private final FakeGitHub github = FakeGitHub.start("ghp_not_the_app").app(githubApp)
+  private final FakeGitHub github = FakeGitHub.start("test-gh-not-the-app").app(githubApp)
       .labels("acme/one", "bug").labels("globex/two", "bug");
   private RunningService service;
 
@@ -78,10 +78,10 @@ class GitHubAppEndToEndTest {
       assertFalse(w.expired(), "write with an expired token: " + w);
       assertEquals(w.path().startsWith("/repos/acme/one/") ? 11L : 22L, w.installation(), w.toString());
     }
-    assertTrue(github.received().stream().noneMatch(r -> "Bearer ghp_not_the_app".equals(r.header("authorization"))),
+    assertTrue(github.received().stream().noneMatch(r -> "Bearer test-gh-not-the-app".equals(r.header("authorization"))),
         "the personal token is never used when the app is set");
     HttpResponse<String> health = service.get("/health");
-    assertFalse(health.body().contains("ghs_"), "no token in /health: " + health.body());
+    assertFalse(health.body().contains(FakeGitHubApp.TOKEN_PREFIX), "no token in /health: " + health.body());
   }
 
   private long deliver(String repo, long installation, int number) throws Exception {

@@ -103,7 +103,7 @@ class ConfigCheckCommandTest {
     assertContains(out.toString(), "GitHub identity: GitHub App 4711 (installation tokens)");
     assertNotContains(out.toString(), pem.split("\n")[1]);
     out.reset();
-    assertEquals(0, run(Map.of("GITHUB_TOKEN", "ghp_x"), "config", "check", "--config", file("").toString()));
+    assertEquals(0, run(Map.of("GITHUB_TOKEN", "test-gh-x"), "config", "check", "--config", file("").toString()));
     assertContains(out.toString(), "GitHub identity: personal token");
   }
 }

@@ -36,6 +36,15 @@ class GitHubAppConfigTest {
   }
 
   @Test
+  void aConfiguredBotLoginWinsOverTheLearnedOne() throws Exception {
+    HlsConfig plain = TestConfigs.load(dir, "").hls();
+    assertEquals(Optional.of("hls-app[bot]"), plain.withBotLogin(Optional.of("hls-app[bot]")).github().botLogin());
+    assertTrue(plain == plain.withBotLogin(Optional.empty()), "nothing learned: the same config");
+    HlsConfig configured = TestConfigs.load(dir, "hls.github.bot-login = \"my-bot\"").hls();
+    assertEquals(Optional.of("my-bot"), configured.withBotLogin(Optional.of("hls-app[bot]")).github().botLogin());
+  }
+
+  @Test
   void appIsOffByDefaultAndIdentitySaysWhichIsUsed() throws Exception {
     HlsConfig plain = TestConfigs.load(dir, "").hls();
     assertTrue(plain.github().app().isEmpty());

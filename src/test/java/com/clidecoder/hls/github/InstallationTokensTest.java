@@ -45,7 +45,7 @@ class InstallationTokensTest {
   @Test
   void eachInstallationWritesWithItsOwnTokenAcrossRenewals() throws Exception {
     FakeGitHubApp app = new FakeGitHubApp(42, "hls-test", (RSAPublicKey) PAIR.getPublic(), Duration.ofSeconds(3));
-    fake = FakeGitHub.start("ghp_unused").app(app);
+    fake = FakeGitHub.start("test-gh-unused").app(app);
     // renew 1 s ahead of a 3 s token: a new token every ~2 s
     GitHubClient client = client(PAIR, Duration.ofSeconds(1));
     GitHubClient first = client.forInstallation(Optional.of(1L));
@@ -70,7 +70,7 @@ class InstallationTokensTest {
   @Test
   void aTokenGitHubRefusesIsRenewedOnceAndTheWriteRetried() throws Exception {
     FakeGitHubApp app = new FakeGitHubApp(42, "hls-test", (RSAPublicKey) PAIR.getPublic(), Duration.ofMinutes(30));
-    fake = FakeGitHub.start("ghp_unused").app(app);
+    fake = FakeGitHub.start("test-gh-unused").app(app);
     GitHubClient client = client(PAIR, Duration.ofMinutes(5)).forInstallation(Optional.of(7L));
     assertInstanceOf(GitHubResult.Ok.class, await(client.addLabels("octo/one", 1, List.of("bug"))));
     app.revokeTokens(); // the cached token still looks good for 25 minutes; GitHub's 401 says otherwise
@@ -89,14 +89,14 @@ class InstallationTokensTest {
   @Test
   void aJwtFromTheWrongKeyIsRefusedAndHealthSaysWhyWithoutAToken() throws Exception {
     FakeGitHubApp app = new FakeGitHubApp(42, "hls-test", (RSAPublicKey) PAIR.getPublic(), Duration.ofSeconds(30));
-    fake = FakeGitHub.start("ghp_unused").app(app);
+    fake = FakeGitHub.start("test-gh-unused").app(app);
     GitHubClient client = client(AppKeys.generate(), Duration.ofSeconds(1)).forInstallation(Optional.of(1L));
     GitHubResult<?> r = await(client.addLabels("octo/one", 1, List.of("bug")));
     assertFalse(r instanceof GitHubResult.Ok, r.toString());
     assertEquals(0, app.tokensIssued(1));
     String status = client.authStatus();
     assertTrue(status.startsWith("app 42: cannot get an installation token: A JSON web token could not be decoded"), status);
-    assertFalse(status.contains("ghs_"), status);
+    assertFalse(status.contains(FakeGitHubApp.TOKEN_PREFIX), status);
     assertTrue(fake.received().stream().noneMatch(q -> q.path().startsWith("/repos/")), "nothing sent without a token");
   }
 

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class FakeGitHubApp {
   private static final String DOCS = "https://docs.github.com/rest";
+  /** Installation tokens this fake issues: never GitHub's ghs_ prefix, so no scanner takes them for real ones. */
+  public static final String TOKEN_PREFIX = "test-gh-inst-";
   private static final Pattern ACCESS_TOKENS = Pattern.compile("/app/installations/(\\d+)/access_tokens");
 
   /** One write seen with an installation token: whose, and whether it was still valid. */
@@ -39,6 +41,7 @@ public final class FakeGitHubApp {
   private final List<AppWrite> writes = new CopyOnWriteArrayList<>();
   private final Map<Long, AtomicLong> issuedPer = new ConcurrentHashMap<>();
   private final AtomicLong next = new AtomicLong(1);
+  private final java.util.concurrent.atomic.AtomicInteger appUnavailable = new java.util.concurrent.atomic.AtomicInteger();
 
   public FakeGitHubApp(long appId, String slug, RSAPublicKey publicKey, Duration tokenLifetime) {
     this.appId = appId;
@@ -57,6 +60,12 @@ public final class FakeGitHubApp {
     tokens.clear();
   }
 
+  /** The next {@code times} {@code GET /app} are answered 503, as in a GitHub outage. */
+  public FakeGitHubApp appUnavailable(int times) {
+    appUnavailable.set(times);
+    return this;
+  }
+
   public List<AppWrite> writes() {
     return List.copyOf(writes);
   }
@@ -64,15 +73,17 @@ public final class FakeGitHubApp {
   /** The answer to an /app request, or to a request whose installation token is expired or unknown. */
   Optional<FakeGitHub.Response> answer(FakeGitHub.Received req) {
     if (req.path().equals("/app") && req.method().equals("GET")) {
-      return Optional.of(jwtProblem(req).orElseGet(() -> json(200,
-          "{\"id\":" + appId + ",\"slug\":\"" + slug + "\",\"name\":\"" + slug + "\"}")));
+      if (appUnavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return Optional.of(json(503, "{\"message\":\"Service Unavailable\",\"documentation_url\":\"" + DOCS + "\"}"));
+      }
+      return Optional.of(jwtProblem(req).orElseGet(this::app));
     }
     Matcher m = ACCESS_TOKENS.matcher(req.path());
     if (m.matches() && req.method().equals("POST")) {
       return Optional.of(jwtProblem(req).orElseGet(() -> issue(Long.parseLong(m.group(1)))));
     }
     String auth = req.header("authorization");
-    if (auth == null || !auth.startsWith("Bearer ghs_")) return Optional.empty();
+    if (auth == null || !auth.startsWith("Bearer " + TOKEN_PREFIX)) return Optional.empty();
     Issued issued = tokens.get(auth.substring("Bearer ".length()));
     boolean expired = issued == null || !Instant.now().isBefore(issued.expiresAt());
     if (req.isWrite()) writes.add(new AppWrite(req.method(), req.path(), issued == null ? -1 : issued.installation(), expired));
@@ -91,8 +102,20 @@ public final class FakeGitHubApp {
     return issued != null && Instant.now().isBefore(issued.expiresAt());
   }
 
+  /** GitHub's {@code GET /app} answer (the "App" schema's required fields, trimmed examples). */
+  private FakeGitHub.Response app() {
+    return json(200, "{\"id\":" + appId + ",\"slug\":\"" + slug + "\",\"node_id\":\"MDExOkludGVncmF0aW9uMQ==\","
+        + "\"owner\":{\"login\":\"acme\",\"id\":1,\"node_id\":\"MDEyOk9yZ2FuaXphdGlvbjE=\",\"type\":\"Organization\","
+        + "\"site_admin\":false,\"html_url\":\"https://github.com/acme\"},"
+        + "\"name\":\"" + slug + "\",\"description\":\"Triage bot (test)\",\"external_url\":\"https://hls.example.com\","
+        + "\"html_url\":\"https://github.com/apps/" + slug + "\",\"created_at\":\"2026-01-01T00:00:00Z\","
+        + "\"updated_at\":\"2026-01-01T00:00:00Z\","
+        + "\"permissions\":{\"issues\":\"write\",\"pull_requests\":\"write\",\"metadata\":\"read\"},"
+        + "\"events\":[\"issues\",\"pull_request\",\"pull_request_review\",\"workflow_run\"]}");
+  }
+
   private FakeGitHub.Response issue(long installation) {
-    String token = "ghs_fake" + installation + "x" + next.getAndIncrement();
+    String token = TOKEN_PREFIX + installation + "x" + next.getAndIncrement();
     Instant expires = Instant.now().plus(tokenLifetime);
     tokens.put(token, new Issued(installation, expires));
     issuedPer.computeIfAbsent(installation, k -> new AtomicLong()).incrementAndGet();
